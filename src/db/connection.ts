@@ -1,0 +1,112 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import type { DB } from './schema.ts';
+
+export type Engine = 'embedded' | 'server';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly engine: Engine;
+  close(): Promise<void>;
+  /** The embedded engine's whole data directory as a tarball (tests clone from it). */
+  dump?(): Promise<Blob>;
+}
+
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+
+const OID = { int8: 20, int8Array: 1016, date: 1082 } as const;
+
+function toSafeInteger(text: string): number {
+  const value = Number(text);
+  // Money is bigint minor units in the database; refuse to round rather than lose a yen.
+  if (!Number.isSafeInteger(value)) throw new RangeError(`integer ${text} exceeds 2^53 - 1`);
+  return value;
+}
+
+/**
+ * One set of parsers for both engines, so every query returns the same JavaScript types
+ * on PGlite and on the server: int8 as number, date as 'YYYY-MM-DD'.
+ */
+export const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === OID.int8) return toSafeInteger;
+    if (oid === OID.date) return (text: string) => text;
+    if (oid === OID.int8Array) {
+      const parseArray = pg.types.getTypeParser(OID.int8Array as TypeId, 'text') as (
+        t: string,
+      ) => string[];
+      return (text: string) => parseArray(text).map(toSafeInteger);
+    }
+    return pg.types.getTypeParser(oid as TypeId, format ?? 'text');
+  },
+};
+
+export interface ServerOptions {
+  readonly url: string;
+  readonly poolSize?: number;
+}
+
+export function openServerDatabase(options: ServerOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types: typeParsers,
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'server', close: () => db.destroy() };
+}
+
+export interface EmbeddedOptions {
+  /** A directory for a file-backed database; omitted for an in-memory one. */
+  readonly dataDir?: string;
+  /** Start from a dump made by `PGlite.dumpDataDir()` (tests clone one migrated base). */
+  readonly loadDataDir?: Blob;
+  /** Who holds the lock, shown to a second process that tries to open the same directory. */
+  readonly lockHolder?: string;
+}
+
+export async function openEmbeddedDatabase(options: EmbeddedOptions = {}): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  if (options.dataDir)
+    lock = acquireDataDirLock(options.dataDir, options.lockHolder ?? 'creditops');
+  try {
+    const lite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { pg_trgm },
+    });
+    // PGlite is a single connection: a pool of one queues every query behind an open
+    // transaction instead of running it inside that transaction.
+    const pool = new pg.Pool({ ...createPgConfig(lite), max: 1, types: typeParsers });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      engine: 'embedded',
+      dump: () => lite.dumpDataDir('none'),
+      async close() {
+        await db.destroy();
+        await lite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+export async function openDatabase(options: {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly lockHolder?: string;
+}): Promise<Database> {
+  if (options.databaseUrl) return openServerDatabase({ url: options.databaseUrl });
+  return openEmbeddedDatabase({
+    dataDir: options.dataDir,
+    ...(options.lockHolder ? { lockHolder: options.lockHolder } : {}),
+  });
+}
