@@ -1,0 +1,142 @@
+import type { AgingBucket } from '../domain/aging.ts';
+import type { ContactMethod, ContactOutcome, Phase, Rating, Role } from '../domain/credit.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import type { Money } from '../domain/money.ts';
+import type { Locale } from './locales.ts';
+
+// The ports the use cases need. `src/db/` implements them over Kysely; tests use the same
+// implementation on a real engine.
+
+export interface Clock {
+  now(): Date;
+}
+
+export type NameKind = 'code' | 'legal' | 'kana' | 'romaji' | 'pinyin' | 'alias';
+
+export interface CustomerMatch {
+  readonly customerId: number;
+  readonly code: string;
+  readonly legalName: string;
+  /** The stored name that matched best, in the form it was written. */
+  readonly matchedName: string;
+  readonly matchedKind: NameKind;
+  /** exact: the whole normalized name; partial: prefix or substring; similar: trigram. */
+  readonly quality: 'exact' | 'partial' | 'similar';
+  readonly similarity: number;
+}
+
+export interface AgingRow {
+  readonly currency: string;
+  /** Open, undisputed amount per bucket, in the order of the buckets asked for. */
+  readonly bucketMinor: readonly number[];
+  readonly bucketCount: readonly number[];
+  readonly disputedMinor: number;
+  readonly disputedCount: number;
+}
+
+export interface ContactSummary {
+  readonly contactedAt: Date;
+  readonly method: ContactMethod;
+  readonly outcome: ContactOutcome;
+  readonly actorLabel: string;
+  readonly note: string | null;
+}
+
+export interface PromiseSummary {
+  readonly promisedOn: IsoDate;
+  readonly amount: Money;
+  readonly status: 'pending' | 'kept' | 'broken' | 'cancelled';
+}
+
+export interface CustomerSnapshot {
+  readonly id: number;
+  readonly code: string;
+  readonly legalName: string;
+  readonly nameKana: string | null;
+  readonly country: string;
+  readonly currency: string;
+  readonly segment: string;
+  readonly ownerName: string | null;
+  readonly phase: Phase;
+  readonly creditLimit: Money;
+  readonly creditHold: boolean;
+  readonly strategic: boolean;
+  readonly blacklisted: boolean;
+  readonly nextReviewOn: IsoDate | null;
+  readonly assessment:
+    | {
+        readonly score: number;
+        readonly rating: Rating;
+        readonly pd: number | null;
+        readonly assessedAt: Date;
+      }
+    | undefined;
+  readonly aging: readonly AgingRow[];
+  readonly openOrders: Money;
+  /** Days past due of the oldest open, undisputed invoice; 0 when nothing is overdue. */
+  readonly maxDaysOverdue: number;
+  readonly lastContacts: readonly ContactSummary[];
+  readonly openPromises: readonly PromiseSummary[];
+}
+
+export interface CustomerRepository {
+  /** Customers whose names match any of the normalized keys, best first. */
+  search(keys: readonly string[], limit: number): Promise<CustomerMatch[]>;
+  snapshot(input: {
+    readonly customerId: number;
+    readonly asOf: IsoDate;
+    readonly buckets: readonly AgingBucket[];
+  }): Promise<CustomerSnapshot | undefined>;
+  count(): Promise<number>;
+}
+
+export interface User {
+  readonly id: number;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly locale: Locale | null;
+}
+
+export interface Identity {
+  readonly platform: string;
+  readonly externalId: string;
+}
+
+export interface UserRepository {
+  findByIdentity(identity: Identity): Promise<User | undefined>;
+  create(input: {
+    readonly identity: Identity;
+    readonly displayName: string;
+    readonly role: Role;
+  }): Promise<User>;
+  setLocale(userId: number, locale: Locale | null): Promise<void>;
+}
+
+export interface AuditEntry {
+  readonly actor: string;
+  readonly action: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly correlationId?: string;
+}
+
+export interface AuditRepository {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/** Repositories bound to one connection or transaction; use cases own the transactions. */
+export interface Store {
+  readonly customers: CustomerRepository;
+  readonly users: UserRepository;
+  readonly audit: AuditRepository;
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+}
+
+/** Structured logs. Never pass secrets or message bodies with personal data as fields. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
