@@ -1,0 +1,230 @@
+import { type Kysely, sql } from 'kysely';
+import type {
+  AgingRow,
+  CustomerMatch,
+  CustomerRepository,
+  CustomerSnapshot,
+  NameKind,
+} from '../app/ports.ts';
+import type { AgingBucket } from '../domain/aging.ts';
+import type { ContactMethod, ContactOutcome, Phase, Rating } from '../domain/credit.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import { money } from '../domain/money.ts';
+import type { DB } from './schema.ts';
+
+const LAST_CONTACTS = 3;
+const OPEN_PROMISES = 5;
+
+interface MatchRow {
+  customer_id: number;
+  code: string;
+  legal_name: string;
+  name: string;
+  kind: string;
+  tier: number;
+  sim: number;
+}
+
+const QUALITY = { 3: 'exact', 2: 'partial', 1: 'similar' } as const;
+
+/** days-past-due filter for one bucket: `asOf - due_on` between its edges, inclusive. */
+function bucketFilter(asOf: IsoDate, bucket: AgingBucket) {
+  const days = sql`(${asOf}::date - due_on)`;
+  if (bucket.key === 'current') return sql`${days} <= 0`;
+  if (bucket.toDays === undefined) return sql`${days} >= ${bucket.fromDays}`;
+  return sql`${days} between ${bucket.fromDays} and ${bucket.toDays}`;
+}
+
+/**
+ * Per-currency aging of one customer's open invoices as of a date, in one aggregate over the
+ * partial index of open invoices. Disputed invoices are summed apart, never in a bucket.
+ */
+async function agingRows(
+  db: Kysely<DB>,
+  customerId: number,
+  asOf: IsoDate,
+  buckets: readonly AgingBucket[],
+): Promise<{ rows: AgingRow[]; maxDaysOverdue: number }> {
+  const undisputed = (b: AgingBucket) => sql`not disputed and ${bucketFilter(asOf, b)}`;
+  const sums = buckets.map(
+    (b) => sql`coalesce(sum(open_amount_minor) filter (where ${undisputed(b)}), 0)`,
+  );
+  const counts = buckets.map((b) => sql`count(*) filter (where ${undisputed(b)})`);
+  const result = await sql<{
+    currency: string;
+    bucket_minor: number[];
+    bucket_count: number[];
+    disputed_minor: number;
+    disputed_count: number;
+    max_days: number | null;
+  }>`
+    select currency,
+      array[${sql.join(sums)}]::int8[] as bucket_minor,
+      array[${sql.join(counts)}]::int8[] as bucket_count,
+      coalesce(sum(open_amount_minor) filter (where disputed), 0)::int8 as disputed_minor,
+      count(*) filter (where disputed)::int8 as disputed_count,
+      max(${asOf}::date - due_on) filter (where not disputed) as max_days
+    from invoices
+    where customer_id = ${customerId} and open_amount_minor > 0 and issued_on <= ${asOf}
+    group by currency
+    order by currency`.execute(db);
+  const rows = result.rows.map((r) => ({
+    currency: r.currency,
+    bucketMinor: r.bucket_minor,
+    bucketCount: r.bucket_count,
+    disputedMinor: r.disputed_minor,
+    disputedCount: r.disputed_count,
+  }));
+  const maxDaysOverdue = Math.max(0, ...result.rows.map((r) => r.max_days ?? 0));
+  return { rows, maxDaysOverdue };
+}
+
+export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
+  return {
+    async search(keys, limit) {
+      if (keys.length === 0) return [];
+      // Per key: exact (tier 3), prefix or substring (2), trigram look-alike (1); then the
+      // best row per customer. All three predicates are served by the trigram GIN index.
+      const perKey = keys.map(
+        (key) => sql`
+          select n.customer_id, n.name, n.kind,
+            case when n.normalized = ${key} then 3
+                 when strpos(n.normalized, ${key}) > 0 then 2
+                 else 1 end as tier,
+            similarity(n.normalized, ${key}) as sim
+          from customer_names n
+          where n.normalized = ${key}
+             or n.normalized like ${`%${key}%`}
+             or n.normalized % ${key}`,
+      );
+      const result = await sql<MatchRow>`
+        select * from (
+          select distinct on (m.customer_id)
+            m.customer_id, c.code, c.legal_name, m.name, m.kind, m.tier, m.sim
+          from (${sql.join(perKey, sql` union all `)}) m
+          join customers c on c.id = m.customer_id
+          order by m.customer_id, m.tier desc, m.sim desc
+        ) best
+        order by tier desc, sim desc, code
+        limit ${limit}`.execute(db);
+      return result.rows.map(
+        (r): CustomerMatch => ({
+          customerId: r.customer_id,
+          code: r.code,
+          legalName: r.legal_name,
+          matchedName: r.name,
+          matchedKind: r.kind as NameKind,
+          quality: QUALITY[r.tier as 1 | 2 | 3],
+          similarity: Number(r.sim),
+        }),
+      );
+    },
+
+    async snapshot({ customerId, asOf, buckets }) {
+      const customer = await db
+        .selectFrom('customers as c')
+        .leftJoin('users as u', 'u.id', 'c.owner_user_id')
+        .select([
+          'c.id',
+          'c.code',
+          'c.legal_name',
+          'c.name_kana',
+          'c.country',
+          'c.currency',
+          'c.segment',
+          'c.phase',
+          'c.credit_limit_minor',
+          'c.credit_hold',
+          'c.strategic',
+          'c.blacklisted',
+          'c.next_review_on',
+          'u.display_name as owner_name',
+        ])
+        .where('c.id', '=', customerId)
+        .executeTakeFirst();
+      if (!customer) return undefined;
+      const [assessment, aging, orders, contacts, promises] = await Promise.all([
+        db
+          .selectFrom('credit_assessments')
+          .select(['score', 'rating', 'pd', 'assessed_at'])
+          .where('customer_id', '=', customerId)
+          .orderBy('assessed_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst(),
+        agingRows(db, customerId, asOf, buckets),
+        db
+          .selectFrom('orders')
+          .select(sql<number>`coalesce(sum(open_amount_minor), 0)::int8`.as('open_minor'))
+          .where('customer_id', '=', customerId)
+          .where('currency', '=', customer.currency)
+          .where('open_amount_minor', '>', 0)
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('contacts')
+          .select(['contacted_at', 'method', 'outcome', 'actor_label', 'note'])
+          .where('customer_id', '=', customerId)
+          .orderBy('contacted_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(LAST_CONTACTS)
+          .execute(),
+        db
+          .selectFrom('promises')
+          .select(['promised_on', 'amount_minor', 'currency', 'status'])
+          .where('customer_id', '=', customerId)
+          .where('status', '=', 'pending')
+          .orderBy('promised_on')
+          .limit(OPEN_PROMISES)
+          .execute(),
+      ]);
+      const snapshot: CustomerSnapshot = {
+        id: customer.id,
+        code: customer.code,
+        legalName: customer.legal_name,
+        nameKana: customer.name_kana,
+        country: customer.country,
+        currency: customer.currency,
+        segment: customer.segment,
+        ownerName: customer.owner_name,
+        phase: customer.phase as Phase,
+        creditLimit: money(customer.credit_limit_minor, customer.currency),
+        creditHold: customer.credit_hold,
+        strategic: customer.strategic,
+        blacklisted: customer.blacklisted,
+        nextReviewOn: customer.next_review_on,
+        assessment: assessment
+          ? {
+              score: assessment.score,
+              rating: assessment.rating as Rating,
+              pd: assessment.pd,
+              assessedAt: assessment.assessed_at,
+            }
+          : undefined,
+        aging: aging.rows,
+        openOrders: money(orders.open_minor, customer.currency),
+        maxDaysOverdue: aging.maxDaysOverdue,
+        lastContacts: contacts.map((c) => ({
+          contactedAt: c.contacted_at,
+          method: c.method as ContactMethod,
+          outcome: c.outcome as ContactOutcome,
+          actorLabel: c.actor_label,
+          note: c.note,
+        })),
+        openPromises: promises.map((p) => ({
+          promisedOn: p.promised_on,
+          amount: money(p.amount_minor, p.currency),
+          status: p.status as 'pending',
+        })),
+      };
+      return snapshot;
+    },
+
+    async count() {
+      const row = await db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

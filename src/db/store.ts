@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { AuditRepository, Store } from '../app/ports.ts';
+import { createCustomerRepository } from './customer-repository.ts';
+import type { DB } from './schema.ts';
+import { createUserRepository } from './user-repository.ts';
+
+function createAuditRepository(db: Kysely<DB>): AuditRepository {
+  return {
+    async record(entry) {
+      await db
+        .insertInto('audit_log')
+        .values({
+          actor: entry.actor,
+          action: entry.action,
+          entity_type: entry.entityType,
+          entity_id: entry.entityId,
+          before: JSON.stringify(entry.before ?? null),
+          after: JSON.stringify(entry.after ?? null),
+          correlation_id: entry.correlationId ?? null,
+        })
+        .execute();
+    },
+  };
+}
+
+/**
+ * The repositories over one executor. Inside `transaction`, every repository runs on the
+ * transaction's connection: nothing a use case writes there escapes a rollback.
+ */
+export function createStore(db: Kysely<DB>): Store {
+  return {
+    customers: createCustomerRepository(db),
+    users: createUserRepository(db),
+    audit: createAuditRepository(db),
+    transaction(work) {
+      if (db.isTransaction) return work(createStore(db));
+      return db.transaction().execute((trx) => work(createStore(trx)));
+    },
+  };
+}
