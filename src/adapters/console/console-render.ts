@@ -1,0 +1,56 @@
+import stringWidth from 'string-width';
+import type { Card, CardTable } from '../../chat/card.ts';
+import type { StatusColour } from '../../domain/credit.ts';
+
+const DOT: Record<StatusColour, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
+
+function pad(text: string, width: number, align: 'left' | 'right'): string {
+  const fill = ' '.repeat(Math.max(0, width - stringWidth(text)));
+  return align === 'right' ? fill + text : text + fill;
+}
+
+/** Columns sized by display width, so Japanese and Chinese labels line up in a terminal. */
+export function renderTable(table: CardTable, indent = '  '): string[] {
+  const widths = table.columns.map((col, i) =>
+    Math.max(stringWidth(col), ...table.rows.map((row) => stringWidth(row[i] ?? ''))),
+  );
+  const line = (cells: readonly string[]) =>
+    indent +
+    cells
+      .map((cell, i) => pad(cell, widths[i] ?? 0, table.align?.[i] ?? 'left'))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(table.columns),
+    indent + widths.map((w) => '─'.repeat(w)).join('  '),
+    ...table.rows.map(line),
+  ];
+}
+
+/** A Card as plain text for a terminal or a pipe. */
+export function renderCard(card: Card): string {
+  const out: string[] = [];
+  const mark = card.status ? `${DOT[card.status.colour]} ` : card.tone === 'error' ? '⚠ ' : '';
+  out.push(`${mark}${card.title}`);
+  if (card.subtitle) out.push(`   ${card.subtitle}`);
+  if (card.status) out.push(`   ${card.status.label}`);
+  if (card.fields && card.fields.length > 0) {
+    out.push('');
+    const width = Math.max(...card.fields.map((f) => stringWidth(f.label)));
+    for (const f of card.fields) out.push(`  ${pad(f.label, width, 'left')}  ${f.value}`);
+  }
+  for (const section of card.sections ?? []) {
+    out.push('', `  ${section.heading}`);
+    if (section.table) out.push(...renderTable(section.table, '  '));
+    for (const line of section.lines ?? []) out.push(`  ${line}`);
+  }
+  if (card.lines && card.lines.length > 0) {
+    out.push(...card.lines.map((l) => (l === '' ? '' : `  ${l}`)));
+  }
+  if (card.actions && card.actions.length > 0) {
+    out.push('');
+    for (const a of card.actions) out.push(`  → ${a.label}: ${a.command}`);
+  }
+  if (card.footer) out.push('', `  ${card.footer}`);
+  return `${out.join('\n')}\n`;
+}

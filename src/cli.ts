@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import type { Translate } from './chat/i18n.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/connection.ts';
+import { seedDemo } from './db/demo-seed.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { dateInTimeZone } from './domain/dates.ts';
+import { configOrExit, describeStartupError, i18n } from './startup.ts';
+
+// `npx creditops <command>`: exit 0 on success, 1 on bad input or a failure the operator
+// can fix, 2 on usage errors.
+
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Commands of the contract whose capabilities are not in this version yet. */
+const PLANNED = ['import', 'digest', 'report', 'users', 'channels'] as const;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(
+  config: Config,
+  holder: string,
+  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    lockHolder: holder,
+  });
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function migrate(config: Config, t: Translate): Promise<number> {
+  const report = await withDatabase(config, 'creditops migrate', (d) => migrateToLatest(d.db));
+  console.log(
+    report.applied.length === 0
+      ? t('cli.migrate.up_to_date')
+      : t('cli.migrate.applied', {
+          count: report.applied.length,
+          names: report.applied.join(', '),
+        }),
+  );
+  return EXIT.ok;
+}
+
+async function seed(config: Config, t: Translate, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } }, strict: true });
+  if (!values.demo) throw new UsageError(t('cli.seed.usage'));
+  return withDatabase(config, 'creditops seed', async ({ db }) => {
+    await migrateToLatest(db);
+    const seeded = await db
+      .selectFrom('settings')
+      .select('key')
+      .where('key', '=', 'demo_seeded')
+      .executeTakeFirst();
+    const customers = await db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (seeded || Number(customers.n) > 0) {
+      console.error(t('cli.seed.not_empty'));
+      return EXIT.failed;
+    }
+    const today = dateInTimeZone(new Date(), config.defaultTimeZone);
+    const report = await seedDemo(db, { today });
+    console.log(t('cli.seed.done', { ...report }));
+    return EXIT.ok;
+  });
+}
+
+function usage(t: Translate): string {
+  return t('cli.usage');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const config = configOrExit();
+  const t = i18n.t(config.defaultLocale);
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'migrate':
+        return await migrate(config, t);
+      case 'seed':
+        return await seed(config, t, args);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(usage(t));
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        if ((PLANNED as readonly string[]).includes(command)) {
+          console.error(t('cli.not_available', { command }));
+          return EXIT.usage;
+        }
+        throw new UsageError(t('cli.unknown_command', { command }));
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(
+        error instanceof UsageError
+          ? error.message
+          : t('cli.bad_arguments', { reason: (error as Error).message }),
+      );
+      console.error(usage(t));
+      return EXIT.usage;
+    }
+    const line = describeStartupError(error, t);
+    if (!line) throw error;
+    console.error(line);
+    return EXIT.failed;
+  }
+}
+
+const code = await runCli(process.argv.slice(2));
+process.exitCode = code;
