@@ -22,7 +22,12 @@ module.exports = {
       comment: 'app/ declares ports; db/ and adapters implement them.',
       severity: 'error',
       from: { path: layer('app') },
-      to: { path: ['^src/(db|chat|adapters|jobs|http)/', '^src/(main|cli|config|startup)\\.ts$'] },
+      to: {
+        path: [
+          '^src/(db|chat|adapters|jobs|http|io)/',
+          '^src/(main|cli[a-z-]*|config|startup)\\.ts$',
+        ],
+      },
     },
     {
       name: 'app-no-drivers',
@@ -35,18 +40,20 @@ module.exports = {
       comment: 'db/ implements app ports; it never reaches up into chat, adapters, jobs or http.',
       severity: 'error',
       from: { path: layer('db') },
-      to: { path: ['^src/(chat|adapters|jobs|http)/', '^src/(main|cli)\\.ts$'] },
+      to: { path: ['^src/(chat|adapters|jobs|http|io)/', '^src/(main|cli[a-z-]*)\\.ts$'] },
     },
     {
       name: 'chat-is-platform-neutral',
       severity: 'error',
       from: { path: layer('chat') },
-      to: { path: ['^src/(db|adapters|jobs|http)/', '^src/(main|cli)\\.ts$'] },
+      to: { path: ['^src/(db|adapters|jobs|http|io)/', '^src/(main|cli[a-z-]*)\\.ts$'] },
     },
     {
       name: 'adapters-do-not-touch-the-database',
+      comment:
+        'Adapters, jobs, http and file formats (io/) reach data only through app/ use cases.',
       severity: 'error',
-      from: { path: '^src/(adapters|jobs|http)/' },
+      from: { path: '^src/(adapters|jobs|http|io)/' },
       to: {
         path: ['^src/db/', '^src/(main|cli)\\.ts$', 'node_modules/(kysely|pg|@electric-sql)/'],
       },

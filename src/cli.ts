@@ -1,38 +1,20 @@
 import { parseArgs } from 'node:util';
 import type { Translate } from './chat/i18n.ts';
+import { runImport } from './cli-import.ts';
+import { runReport } from './cli-report.ts';
+import { EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { dateInTimeZone } from './domain/dates.ts';
+import { isDomainError } from './domain/errors.ts';
 import { configOrExit, describeStartupError, i18n } from './startup.ts';
 
 // `npx creditops <command>`: exit 0 on success, 1 on bad input or a failure the operator
 // can fix, 2 on usage errors.
 
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
 /** Commands of the contract whose capabilities are not in this version yet. */
-const PLANNED = ['import', 'digest', 'report', 'users', 'channels'] as const;
-
-class UsageError extends Error {}
-
-async function withDatabase<T>(
-  config: Config,
-  holder: string,
-  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> {
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    lockHolder: holder,
-  });
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+const PLANNED = ['digest', 'users', 'channels'] as const;
 
 async function migrate(config: Config, t: Translate): Promise<number> {
   const report = await withDatabase(config, 'creditops migrate', (d) => migrateToLatest(d.db));
@@ -86,6 +68,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await migrate(config, t);
       case 'seed':
         return await seed(config, t, args);
+      case 'import':
+        return await runImport(config, t, args);
+      case 'report':
+        return await runReport(config, t, args);
       case undefined:
       case 'help':
       case '--help':
@@ -111,6 +97,10 @@ export async function runCli(argv: string[]): Promise<number> {
       );
       console.error(usage(t));
       return EXIT.usage;
+    }
+    if (isDomainError(error)) {
+      console.error(t(error.code, error.params));
+      return EXIT.failed;
     }
     const line = describeStartupError(error, t);
     if (!line) throw error;

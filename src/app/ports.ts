@@ -2,6 +2,7 @@ import type { AgingBucket } from '../domain/aging.ts';
 import type { ContactMethod, ContactOutcome, Phase, Rating, Role } from '../domain/credit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Money } from '../domain/money.ts';
+import type { LedgerWriter } from './ingest/records.ts';
 import type { Locale } from './locales.ts';
 
 // The ports the use cases need. `src/db/` implements them over Kysely; tests use the same
@@ -90,6 +91,27 @@ export interface CustomerRepository {
   count(): Promise<number>;
 }
 
+export interface PaymentBehaviourRow {
+  readonly customerCode: string;
+  /** Invoices settled in the window. */
+  readonly settledCount: number;
+  readonly lateCount: number;
+  /** Sum over settled invoices of max(0, settled − due), in days. */
+  readonly totalDaysLate: number;
+}
+
+export interface ReportRepository {
+  portfolioAging(input: {
+    readonly asOf: IsoDate;
+    readonly buckets: readonly AgingBucket[];
+    readonly currency?: string;
+  }): Promise<AgingRow[]>;
+  paymentBehaviour(input: {
+    readonly from?: IsoDate;
+    readonly to?: IsoDate;
+  }): Promise<PaymentBehaviourRow[]>;
+}
+
 export interface User {
   readonly id: number;
   readonly displayName: string;
@@ -131,6 +153,8 @@ export interface Store {
   readonly customers: CustomerRepository;
   readonly users: UserRepository;
   readonly audit: AuditRepository;
+  readonly ledger: LedgerWriter;
+  readonly reports: ReportRepository;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
 

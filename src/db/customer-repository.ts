@@ -1,15 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import type {
-  AgingRow,
   CustomerMatch,
   CustomerRepository,
   CustomerSnapshot,
   NameKind,
 } from '../app/ports.ts';
-import type { AgingBucket } from '../domain/aging.ts';
 import type { ContactMethod, ContactOutcome, Phase, Rating } from '../domain/credit.ts';
-import type { IsoDate } from '../domain/dates.ts';
 import { money } from '../domain/money.ts';
+import { agingByCurrency } from './aging-sql.ts';
 import type { DB } from './schema.ts';
 
 const LAST_CONTACTS = 3;
@@ -26,58 +24,6 @@ interface MatchRow {
 }
 
 const QUALITY = { 3: 'exact', 2: 'partial', 1: 'similar' } as const;
-
-/** days-past-due filter for one bucket: `asOf - due_on` between its edges, inclusive. */
-function bucketFilter(asOf: IsoDate, bucket: AgingBucket) {
-  const days = sql`(${asOf}::date - due_on)`;
-  if (bucket.key === 'current') return sql`${days} <= 0`;
-  if (bucket.toDays === undefined) return sql`${days} >= ${bucket.fromDays}`;
-  return sql`${days} between ${bucket.fromDays} and ${bucket.toDays}`;
-}
-
-/**
- * Per-currency aging of one customer's open invoices as of a date, in one aggregate over the
- * partial index of open invoices. Disputed invoices are summed apart, never in a bucket.
- */
-async function agingRows(
-  db: Kysely<DB>,
-  customerId: number,
-  asOf: IsoDate,
-  buckets: readonly AgingBucket[],
-): Promise<{ rows: AgingRow[]; maxDaysOverdue: number }> {
-  const undisputed = (b: AgingBucket) => sql`not disputed and ${bucketFilter(asOf, b)}`;
-  const sums = buckets.map(
-    (b) => sql`coalesce(sum(open_amount_minor) filter (where ${undisputed(b)}), 0)`,
-  );
-  const counts = buckets.map((b) => sql`count(*) filter (where ${undisputed(b)})`);
-  const result = await sql<{
-    currency: string;
-    bucket_minor: number[];
-    bucket_count: number[];
-    disputed_minor: number;
-    disputed_count: number;
-    max_days: number | null;
-  }>`
-    select currency,
-      array[${sql.join(sums)}]::int8[] as bucket_minor,
-      array[${sql.join(counts)}]::int8[] as bucket_count,
-      coalesce(sum(open_amount_minor) filter (where disputed), 0)::int8 as disputed_minor,
-      count(*) filter (where disputed)::int8 as disputed_count,
-      max(${asOf}::date - due_on) filter (where not disputed) as max_days
-    from invoices
-    where customer_id = ${customerId} and open_amount_minor > 0 and issued_on <= ${asOf}
-    group by currency
-    order by currency`.execute(db);
-  const rows = result.rows.map((r) => ({
-    currency: r.currency,
-    bucketMinor: r.bucket_minor,
-    bucketCount: r.bucket_count,
-    disputedMinor: r.disputed_minor,
-    disputedCount: r.disputed_count,
-  }));
-  const maxDaysOverdue = Math.max(0, ...result.rows.map((r) => r.max_days ?? 0));
-  return { rows, maxDaysOverdue };
-}
 
 export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
   return {
@@ -152,7 +98,7 @@ export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
           .orderBy('id', 'desc')
           .limit(1)
           .executeTakeFirst(),
-        agingRows(db, customerId, asOf, buckets),
+        agingByCurrency(db, { asOf, buckets, customerId }),
         db
           .selectFrom('orders')
           .select(sql<number>`coalesce(sum(open_amount_minor), 0)::int8`.as('open_minor'))

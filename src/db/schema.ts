@@ -303,6 +303,24 @@ export interface PortfolioSnapshotsTable {
   created_at: CreatedAt;
 }
 
+export interface CreditReportsTable {
+  id: Id;
+  source: string;
+  source_report_id: string;
+  customer_id: number;
+  reported_on: DateColumn;
+  bureau_score: number | null;
+  grade: string | null;
+  pd: number | null;
+  currency: string | null;
+  capital_minor: number | null;
+  revenue_minor: number | null;
+  employees: number | null;
+  founded_on: DateColumn | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -319,6 +337,7 @@ export interface DB {
   approval_requests: ApprovalRequestsTable;
   approval_decisions: ApprovalDecisionsTable;
   credit_events: CreditEventsTable;
+  credit_reports: CreditReportsTable;
   alerts: AlertsTable;
   channels: ChannelsTable;
   subscriptions: SubscriptionsTable;

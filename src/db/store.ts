@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
 import { createCustomerRepository } from './customer-repository.ts';
+import { createLedgerWriter } from './ledger-writer.ts';
+import { createReportRepository } from './report-repository.ts';
 import type { DB } from './schema.ts';
 import { createUserRepository } from './user-repository.ts';
 
@@ -32,6 +34,8 @@ export function createStore(db: Kysely<DB>): Store {
     customers: createCustomerRepository(db),
     users: createUserRepository(db),
     audit: createAuditRepository(db),
+    ledger: createLedgerWriter(db),
+    reports: createReportRepository(db),
     transaction(work) {
       if (db.isTransaction) return work(createStore(db));
       return db.transaction().execute((trx) => work(createStore(trx)));

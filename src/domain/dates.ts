@@ -15,7 +15,8 @@ export function isIsoDate(value: string): boolean {
 }
 
 export function parseIsoDate(value: string): IsoDate {
-  if (!isIsoDate(value)) throw new DomainError('errors.date.invalid', { value });
+  if (!isIsoDate(value))
+    throw new DomainError('errors.date.invalid', { value, format: 'YYYY-MM-DD' });
   return value;
 }
 

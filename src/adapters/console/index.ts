@@ -3,4 +3,4 @@ export {
   type ConsoleAdapterOptions,
   createConsoleAdapter,
 } from './console-adapter.ts';
-export { renderCard } from './console-render.ts';
+export { renderCard, renderTable } from './console-render.ts';

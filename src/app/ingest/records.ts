@@ -1,0 +1,106 @@
+import type { IsoDate } from '../../domain/dates.ts';
+
+// Validated rows, in minor units and ISO dates, ready for the ledger.
+
+export interface CustomerInput {
+  readonly code: string;
+  readonly externalId?: string;
+  readonly legalName: string;
+  readonly nameKana?: string;
+  readonly nameRomaji?: string;
+  readonly namePinyin?: string;
+  readonly aliases?: readonly string[];
+  readonly country: string;
+  readonly currency: string;
+  readonly segment?: string;
+  readonly paymentTermsDays?: number;
+  readonly strategic?: boolean;
+  readonly blacklisted?: boolean;
+  readonly creditLimit?: number;
+}
+
+export interface InvoiceInput {
+  readonly externalId: string;
+  readonly customerId: number;
+  readonly number: string;
+  readonly issuedOn: IsoDate;
+  readonly dueOn: IsoDate;
+  readonly currency: string;
+  readonly amount: number;
+  /** When the source says how much is still open; else it follows from payments. */
+  readonly openAmount?: number;
+  readonly disputed: boolean;
+  readonly settledOn?: IsoDate;
+}
+
+export interface PaymentInput {
+  readonly externalId: string;
+  readonly customerId: number;
+  readonly receivedOn: IsoDate;
+  readonly currency: string;
+  readonly amount: number;
+  readonly invoiceNumber?: string;
+  readonly reference?: string;
+}
+
+export interface OrderInput {
+  readonly externalId: string;
+  readonly customerId: number;
+  readonly number: string;
+  readonly orderedOn: IsoDate;
+  readonly currency: string;
+  readonly amount: number;
+  readonly openAmount: number;
+  readonly status: 'open' | 'invoiced' | 'cancelled';
+}
+
+export interface CreditReportInput {
+  readonly source: string;
+  readonly reportId: string;
+  readonly customerId: number;
+  readonly reportedOn: IsoDate;
+  readonly score?: number;
+  readonly grade?: string;
+  readonly pd?: number;
+  readonly currency: string;
+  readonly capital?: number;
+  readonly revenue?: number;
+  readonly employees?: number;
+  readonly foundedOn?: IsoDate;
+}
+
+export interface CreditEventInput {
+  readonly source: string;
+  readonly sourceEventId: string;
+  readonly customerId: number;
+  readonly kind: string;
+  readonly severity: string;
+  readonly text?: string;
+  readonly url?: string;
+  readonly occurredAt: Date;
+}
+
+export interface UpsertCounts {
+  readonly inserted: number;
+  readonly updated: number;
+}
+
+export interface CustomerRef {
+  readonly id: number;
+  readonly currency: string;
+  readonly paymentTermsDays: number;
+}
+
+/** The ledger writes behind imports and the REST API; `src/db/` implements it. */
+export interface LedgerWriter {
+  customersByCode(codes: readonly string[]): Promise<Map<string, CustomerRef>>;
+  upsertCustomers(rows: readonly CustomerInput[]): Promise<UpsertCounts & { ids: number[] }>;
+  upsertInvoices(rows: readonly InvoiceInput[]): Promise<UpsertCounts>;
+  upsertPayments(rows: readonly PaymentInput[]): Promise<UpsertCounts>;
+  upsertOrders(rows: readonly OrderInput[]): Promise<UpsertCounts>;
+  upsertCreditReports(rows: readonly CreditReportInput[]): Promise<UpsertCounts>;
+  insertCreditEvents(rows: readonly CreditEventInput[]): Promise<UpsertCounts>;
+  /** Paid so far per invoice external id: an invoice's amount may not drop below it. */
+  paidByInvoice(externalIds: readonly string[]): Promise<Map<string, number>>;
+  markAlertsDue(customerIds: readonly number[]): Promise<void>;
+}

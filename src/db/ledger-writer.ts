@@ -1,0 +1,273 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type {
+  CreditEventInput,
+  CreditReportInput,
+  CustomerInput,
+  LedgerWriter,
+  OrderInput,
+} from '../app/ingest/records.ts';
+import { customerNameRows } from './customer-names.ts';
+import { upsertInvoices } from './invoice-upsert.ts';
+import { allocatePayments } from './payment-allocation.ts';
+import type { DB } from './schema.ts';
+import { unnest } from './sql-arrays.ts';
+
+async function existingKeys(
+  db: Kysely<DB>,
+  query: RawBuilder<{ key: string }>,
+): Promise<Set<string>> {
+  const { rows } = await query.execute(db);
+  return new Set(rows.map((r) => r.key));
+}
+
+async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
+  const codes = rows.map((r) => r.code);
+  const before = await db
+    .selectFrom('customers')
+    .select(['id', 'code'])
+    .where('code', 'in', codes.length ? codes : [''])
+    .execute();
+  const known = new Map(before.map((r) => [r.code, r.id]));
+  const fresh = rows.filter((r) => !known.has(r.code));
+  const stale = rows.filter((r) => known.has(r.code));
+  const terms = (r: CustomerInput) =>
+    r.paymentTermsDays === undefined
+      ? null
+      : JSON.stringify({ kind: 'days_after_issue', days: r.paymentTermsDays });
+  let inserted: { id: number; code: string }[] = [];
+  if (fresh.length > 0) {
+    const { rows: ids } = await sql<{ id: number; code: string }>`
+      insert into customers (code, external_id, legal_name, name_kana, name_romaji, name_pinyin,
+        country, currency, segment, payment_terms, strategic, blacklisted, credit_limit_minor)
+      select c, e, n, k, r, p, co, cu, coalesce(s, 'standard'),
+        coalesce(t, '{"kind": "days_after_issue", "days": 30}'::jsonb),
+        coalesce(st, false), coalesce(b, false), coalesce(l, 0)
+      from ${unnest([
+        ['text', fresh.map((r) => r.code)],
+        ['text', fresh.map((r) => r.externalId ?? null)],
+        ['text', fresh.map((r) => r.legalName)],
+        ['text', fresh.map((r) => r.nameKana ?? null)],
+        ['text', fresh.map((r) => r.nameRomaji ?? null)],
+        ['text', fresh.map((r) => r.namePinyin ?? null)],
+        ['text', fresh.map((r) => r.country)],
+        ['text', fresh.map((r) => r.currency)],
+        ['text', fresh.map((r) => r.segment ?? null)],
+        ['jsonb', fresh.map(terms)],
+        ['bool', fresh.map((r) => r.strategic ?? null)],
+        ['bool', fresh.map((r) => r.blacklisted ?? null)],
+        ['int8', fresh.map((r) => r.creditLimit ?? null)],
+      ])} as v(c, e, n, k, r, p, co, cu, s, t, st, b, l)
+      returning id, code`.execute(db);
+    inserted = ids;
+  }
+  // Phase and credit limit of an existing customer change only through approvals, never by
+  // an import; a column the source left empty keeps its value.
+  const { rows: updated } =
+    stale.length === 0
+      ? { rows: [] as { id: number; code: string }[] }
+      : await sql<{ id: number; code: string }>`
+    update customers c set
+      external_id = coalesce(v.e, c.external_id), legal_name = v.n,
+      name_kana = coalesce(v.k, c.name_kana), name_romaji = coalesce(v.r, c.name_romaji),
+      name_pinyin = coalesce(v.p, c.name_pinyin), country = v.co, currency = v.cu,
+      segment = coalesce(v.s, c.segment), payment_terms = coalesce(v.t, c.payment_terms),
+      strategic = coalesce(v.st, c.strategic), blacklisted = coalesce(v.b, c.blacklisted),
+      updated_at = now()
+    from ${unnest([
+      ['text', stale.map((r) => r.code)],
+      ['text', stale.map((r) => r.externalId ?? null)],
+      ['text', stale.map((r) => r.legalName)],
+      ['text', stale.map((r) => r.nameKana ?? null)],
+      ['text', stale.map((r) => r.nameRomaji ?? null)],
+      ['text', stale.map((r) => r.namePinyin ?? null)],
+      ['text', stale.map((r) => r.country)],
+      ['text', stale.map((r) => r.currency)],
+      ['text', stale.map((r) => r.segment ?? null)],
+      ['jsonb', stale.map(terms)],
+      ['bool', stale.map((r) => r.strategic ?? null)],
+      ['bool', stale.map((r) => r.blacklisted ?? null)],
+    ])} as v(c, e, n, k, r, p, co, cu, s, t, st, b)
+    where c.code = v.c and (c.external_id, c.legal_name, c.name_kana, c.name_romaji, c.name_pinyin,
+        c.country, c.currency, c.segment, c.payment_terms, c.strategic, c.blacklisted)
+      is distinct from (coalesce(v.e, c.external_id), v.n, coalesce(v.k, c.name_kana),
+        coalesce(v.r, c.name_romaji), coalesce(v.p, c.name_pinyin), v.co, v.cu,
+        coalesce(v.s, c.segment), coalesce(v.t, c.payment_terms), coalesce(v.st, c.strategic),
+        coalesce(v.b, c.blacklisted))
+    returning c.id, c.code`.execute(db);
+  await refreshNames(db, [...inserted, ...updated], rows);
+  const ids = rows.map(
+    (r) => known.get(r.code) ?? inserted.find((i) => i.code === r.code)?.id ?? 0,
+  );
+  return { inserted: inserted.length, updated: updated.length, ids };
+}
+
+/** Rewrites the searchable names of customers whose names may have changed. */
+async function refreshNames(
+  db: Kysely<DB>,
+  changed: readonly { id: number; code: string }[],
+  rows: readonly CustomerInput[],
+) {
+  if (changed.length === 0) return;
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  await db
+    .deleteFrom('customer_names')
+    .where(
+      'customer_id',
+      'in',
+      changed.map((c) => c.id),
+    )
+    .execute();
+  const names = changed.flatMap(({ id, code }) => {
+    const r = byCode.get(code);
+    if (!r) return [];
+    return customerNameRows({
+      customerId: id,
+      code,
+      legalName: r.legalName,
+      nameKana: r.nameKana ?? null,
+      nameRomaji: r.nameRomaji ?? null,
+      namePinyin: r.namePinyin ?? null,
+      aliases: r.aliases ?? [],
+    });
+  });
+  for (let i = 0; i < names.length; i += 1000) {
+    await db
+      .insertInto('customer_names')
+      .values(names.slice(i, i + 1000))
+      .execute();
+  }
+}
+
+async function upsertOrders(db: Kysely<DB>, rows: readonly OrderInput[]) {
+  const cols = (list: readonly OrderInput[]) =>
+    unnest([
+      ['text', list.map((r) => r.externalId)],
+      ['int8', list.map((r) => r.customerId)],
+      ['text', list.map((r) => r.number)],
+      ['date', list.map((r) => r.orderedOn)],
+      ['text', list.map((r) => r.currency)],
+      ['int8', list.map((r) => r.amount)],
+      ['int8', list.map((r) => r.openAmount)],
+      ['text', list.map((r) => r.status)],
+    ]);
+  const { rows: changed } = await sql<{ inserted: boolean }>`
+    insert into orders as o (external_id, customer_id, number, ordered_on, currency, amount_minor, open_amount_minor, status)
+    select * from ${cols(rows)}
+    on conflict (external_id) do update set customer_id = excluded.customer_id, number = excluded.number,
+      ordered_on = excluded.ordered_on, currency = excluded.currency, amount_minor = excluded.amount_minor,
+      open_amount_minor = excluded.open_amount_minor, status = excluded.status, updated_at = now()
+    where (o.customer_id, o.number, o.ordered_on, o.currency, o.amount_minor, o.open_amount_minor, o.status)
+      is distinct from (excluded.customer_id, excluded.number, excluded.ordered_on, excluded.currency,
+        excluded.amount_minor, excluded.open_amount_minor, excluded.status)
+    returning (xmax = 0) as inserted`.execute(db);
+  return countChanges(changed);
+}
+
+function countChanges(rows: readonly { inserted: boolean }[]) {
+  const inserted = rows.filter((r) => r.inserted).length;
+  return { inserted, updated: rows.length - inserted };
+}
+
+async function upsertCreditReports(db: Kysely<DB>, rows: readonly CreditReportInput[]) {
+  const { rows: changed } = await sql<{ inserted: boolean }>`
+    insert into credit_reports as r (source, source_report_id, customer_id, reported_on, bureau_score,
+      grade, pd, currency, capital_minor, revenue_minor, employees, founded_on)
+    select * from ${unnest([
+      ['text', rows.map((r) => r.source)],
+      ['text', rows.map((r) => r.reportId)],
+      ['int8', rows.map((r) => r.customerId)],
+      ['date', rows.map((r) => r.reportedOn)],
+      ['int8', rows.map((r) => r.score ?? null)],
+      ['text', rows.map((r) => r.grade ?? null)],
+      ['float8', rows.map((r) => r.pd ?? null)],
+      ['text', rows.map((r) => r.currency)],
+      ['int8', rows.map((r) => r.capital ?? null)],
+      ['int8', rows.map((r) => r.revenue ?? null)],
+      ['int8', rows.map((r) => r.employees ?? null)],
+      ['date', rows.map((r) => r.foundedOn ?? null)],
+    ])}
+    on conflict (source, source_report_id) do update set customer_id = excluded.customer_id,
+      reported_on = excluded.reported_on, bureau_score = excluded.bureau_score, grade = excluded.grade,
+      pd = excluded.pd, currency = excluded.currency, capital_minor = excluded.capital_minor,
+      revenue_minor = excluded.revenue_minor, employees = excluded.employees,
+      founded_on = excluded.founded_on, updated_at = now()
+    where (r.customer_id, r.reported_on, r.bureau_score, r.grade, r.pd, r.currency, r.capital_minor,
+        r.revenue_minor, r.employees, r.founded_on)
+      is distinct from (excluded.customer_id, excluded.reported_on, excluded.bureau_score, excluded.grade,
+        excluded.pd, excluded.currency, excluded.capital_minor, excluded.revenue_minor,
+        excluded.employees, excluded.founded_on)
+    returning (xmax = 0) as inserted`.execute(db);
+  return countChanges(changed);
+}
+
+/** Credit events are facts from a source: the first delivery is kept, repeats are no-ops. */
+async function insertCreditEvents(db: Kysely<DB>, rows: readonly CreditEventInput[]) {
+  const { rows: inserted } = await sql<{ id: number }>`
+    insert into credit_events (source, source_event_id, customer_id, kind, severity, text, url, occurred_at)
+    select * from ${unnest([
+      ['text', rows.map((r) => r.source)],
+      ['text', rows.map((r) => r.sourceEventId)],
+      ['int8', rows.map((r) => r.customerId)],
+      ['text', rows.map((r) => r.kind)],
+      ['text', rows.map((r) => r.severity)],
+      ['text', rows.map((r) => r.text ?? null)],
+      ['text', rows.map((r) => r.url ?? null)],
+      ['timestamptz', rows.map((r) => r.occurredAt.toISOString())],
+    ])}
+    on conflict (source, source_event_id) do nothing
+    returning id`.execute(db);
+  return { inserted: inserted.length, updated: 0 };
+}
+
+export function createLedgerWriter(db: Kysely<DB>): LedgerWriter {
+  return {
+    async customersByCode(codes) {
+      if (codes.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('customers')
+        .select([
+          'id',
+          'code',
+          'currency',
+          sql<number | null>`(payment_terms->>'days')::int`.as('days'),
+        ])
+        .where('code', 'in', [...new Set(codes)])
+        .execute();
+      return new Map(
+        rows.map((r) => [
+          r.code,
+          { id: r.id, currency: r.currency, paymentTermsDays: r.days ?? 30 },
+        ]),
+      );
+    },
+    upsertCustomers: (rows) => upsertCustomers(db, rows),
+    upsertInvoices: (rows) => upsertInvoices(db, rows),
+    upsertPayments: (rows) => allocatePayments(db, rows),
+    upsertOrders: (rows) => upsertOrders(db, rows),
+    upsertCreditReports: (rows) => upsertCreditReports(db, rows),
+    insertCreditEvents: (rows) => insertCreditEvents(db, rows),
+    async paidByInvoice(externalIds) {
+      if (externalIds.length === 0) return new Map();
+      const keys = await existingKeys(
+        db,
+        sql<{
+          key: string;
+        }>`select external_id as key from invoices where external_id = any(${sql.val(externalIds)}::text[]) and open_amount_minor < amount_minor`,
+      );
+      if (keys.size === 0) return new Map();
+      const rows = await db
+        .selectFrom('invoices')
+        .select(['external_id', sql<number>`(amount_minor - open_amount_minor)`.as('paid')])
+        .where('external_id', 'in', [...keys])
+        .execute();
+      return new Map(rows.map((r) => [r.external_id, Number(r.paid)]));
+    },
+    async markAlertsDue(customerIds) {
+      const ids = [...new Set(customerIds)];
+      if (ids.length === 0) return;
+      await sql`update customers set alerts_due = true where id = any(${sql.val(ids)}::int8[]) and not alerts_due`.execute(
+        db,
+      );
+    },
+  };
+}
