@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { renderTable } from './adapters/console/index.ts';
 import { agingReport, averageDaysLate } from './app/reports.ts';
 import { bucketLabel } from './chat/customer-card.ts';
-import { formatMoney } from './chat/format.ts';
+import { formatDate, formatMoney } from './chat/format.ts';
 import type { Translate } from './chat/i18n.ts';
 import { EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
@@ -70,7 +70,7 @@ export async function runReport(config: Config, t: Translate, args: string[]): P
         return EXIT.ok;
       }
       const labels = agingBuckets().map((b) => bucketLabel(b, t));
-      console.log(t('aging.heading', { date: o.asOf }));
+      console.log(t('aging.heading', { date: formatDate(o.asOf, locale) }));
       if (reports.length === 0) console.log(t('aging.nothing_open'));
       const fmt = (minor: number, currency: string) => formatMoney(money(minor, currency), locale);
       const rows = reports.map((r) => [

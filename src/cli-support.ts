@@ -1,8 +1,9 @@
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/connection.ts';
+import { migrateToLatest } from './db/migrator.ts';
 
-// Shared by the `npx creditops` commands: exit codes, usage errors, a database opened for
-// the length of one command (holding the data-directory lock while it runs).
+// Shared by the `npx creditops` commands: exit codes, usage errors, a migrated database
+// opened for the length of one command (holding the data-directory lock while it runs).
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -19,6 +20,9 @@ export async function withDatabase<T>(
     lockHolder: holder,
   });
   try {
+    // Like `npm start`, every command brings the schema up to date first, so a new data
+    // directory works for an import or a report without a separate migrate.
+    await migrateToLatest(database.db);
     return await work(database);
   } finally {
     await database.close();

@@ -4,6 +4,7 @@ import { runImport } from './cli-import.ts';
 import { runReport } from './cli-report.ts';
 import { EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
+import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { dateInTimeZone } from './domain/dates.ts';
@@ -16,8 +17,22 @@ import { configOrExit, describeStartupError, i18n } from './startup.ts';
 /** Commands of the contract whose capabilities are not in this version yet. */
 const PLANNED = ['digest', 'users', 'channels'] as const;
 
+/** The one command that must see which migrations it applied, so it opens the database itself. */
+async function openForMigration(config: Config) {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    lockHolder: 'creditops migrate',
+  });
+  try {
+    return await migrateToLatest(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
 async function migrate(config: Config, t: Translate): Promise<number> {
-  const report = await withDatabase(config, 'creditops migrate', (d) => migrateToLatest(d.db));
+  const report = await openForMigration(config);
   console.log(
     report.applied.length === 0
       ? t('cli.migrate.up_to_date')

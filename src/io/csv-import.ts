@@ -139,6 +139,9 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
       bom: true,
     });
     const feeding = pipeline(source, decoder(encoding), parser);
+    // Read errors surface through the parser below; this keeps an early exit (a bad header)
+    // from leaving the pipeline's rejection unhandled.
+    feeding.catch(() => undefined);
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
       info: { lines: number };

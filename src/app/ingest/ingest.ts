@@ -193,6 +193,16 @@ export function createImportSession(options: {
     paid: Map<string, number>,
   ): Converted | 'repeat' {
     const checked = validateItem(kind, item.raw, format, needsCustomer ? customer : undefined);
+    if (needsCustomer && !customer && String(item.raw.customerCode ?? '').trim() !== '') {
+      // An unknown customer explains everything else (its currency, say): name it first.
+      const code = String(item.raw.customerCode).trim();
+      const others = checked.ok
+        ? []
+        : checked.errors.filter((e) => e.code !== 'errors.import.no_currency');
+      return {
+        errors: [err('customerCode', 'errors.import.unknown_customer', { code }), ...others],
+      };
+    }
     if (!checked.ok) return { errors: [...checked.errors] };
     const key = keyOf(kind, checked.value);
     const signature = JSON.stringify(checked.value);
