@@ -35,22 +35,29 @@ export async function upsertInvoices(
     from ${columns(rows)} as v(e, c, n, iss, due, cur, amt, op, dis, st)
     on conflict (external_id) do nothing
     returning external_id`.execute(db);
-  const open = sql`coalesce(v.op, greatest(0, v.amt - (i.amount_minor - i.open_amount_minor)))`;
-  const { rows: updated } = await sql<{ external_id: string }>`
-    update invoices i set customer_id = v.c, number = v.n, issued_on = v.iss, due_on = v.due,
-      currency = v.cur, amount_minor = v.amt, open_amount_minor = ${open}, disputed = v.dis,
-      settled_on = v.st, updated_at = now()
-    from ${columns(rows)} as v(e, c, n, iss, due, cur, amt, op, dis, st)
-    where i.external_id = v.e
-      and (i.customer_id, i.number, i.issued_on, i.due_on, i.currency, i.amount_minor,
-           i.open_amount_minor, i.disputed, i.settled_on)
-        is distinct from (v.c, v.n, v.iss, v.due, v.cur, v.amt, ${open}, v.dis, v.st)
-    returning i.external_id`.execute(db);
+  // Only rows that already existed can have changed; a first import skips this statement.
+  const fresh = new Set(inserted.map((r) => r.external_id));
+  const existing = rows.filter((r) => !fresh.has(r.externalId));
+  let updated = 0;
+  if (existing.length > 0) {
+    const open = sql`coalesce(v.op, greatest(0, v.amt - (i.amount_minor - i.open_amount_minor)))`;
+    const result = await sql<{ external_id: string }>`
+      update invoices i set customer_id = v.c, number = v.n, issued_on = v.iss, due_on = v.due,
+        currency = v.cur, amount_minor = v.amt, open_amount_minor = ${open}, disputed = v.dis,
+        settled_on = v.st, updated_at = now()
+      from ${columns(existing)} as v(e, c, n, iss, due, cur, amt, op, dis, st)
+      where i.external_id = v.e
+        and (i.customer_id, i.number, i.issued_on, i.due_on, i.currency, i.amount_minor,
+             i.open_amount_minor, i.disputed, i.settled_on)
+          is distinct from (v.c, v.n, v.iss, v.due, v.cur, v.amt, ${open}, v.dis, v.st)
+      returning i.external_id`.execute(db);
+    updated = result.rows.length;
+  }
   await recordSettlements(
     db,
     rows.filter((r) => r.settledOn).map((r) => r.externalId),
   );
-  return { inserted: inserted.length, updated: updated.length };
+  return { inserted: inserted.length, updated };
 }
 
 /**

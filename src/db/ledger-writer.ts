@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type {
   CreditEventInput,
   CreditReportInput,
@@ -11,14 +11,6 @@ import { upsertInvoices } from './invoice-upsert.ts';
 import { allocatePayments } from './payment-allocation.ts';
 import type { DB } from './schema.ts';
 import { unnest } from './sql-arrays.ts';
-
-async function existingKeys(
-  db: Kysely<DB>,
-  query: RawBuilder<{ key: string }>,
-): Promise<Set<string>> {
-  const { rows } = await query.execute(db);
-  return new Set(rows.map((r) => r.key));
-}
 
 async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
   const codes = rows.map((r) => r.code);
@@ -248,19 +240,12 @@ export function createLedgerWriter(db: Kysely<DB>): LedgerWriter {
     insertCreditEvents: (rows) => insertCreditEvents(db, rows),
     async paidByInvoice(externalIds) {
       if (externalIds.length === 0) return new Map();
-      const keys = await existingKeys(
+      const { rows } = await sql<{ external_id: string; paid: number }>`
+        select external_id, (amount_minor - open_amount_minor)::int8 as paid from invoices
+        where external_id = any(${sql.val(externalIds)}::text[]) and open_amount_minor < amount_minor`.execute(
         db,
-        sql<{
-          key: string;
-        }>`select external_id as key from invoices where external_id = any(${sql.val(externalIds)}::text[]) and open_amount_minor < amount_minor`,
       );
-      if (keys.size === 0) return new Map();
-      const rows = await db
-        .selectFrom('invoices')
-        .select(['external_id', sql<number>`(amount_minor - open_amount_minor)`.as('paid')])
-        .where('external_id', 'in', [...keys])
-        .execute();
-      return new Map(rows.map((r) => [r.external_id, Number(r.paid)]));
+      return new Map(rows.map((r) => [r.external_id, r.paid]));
     },
     async markAlertsDue(customerIds) {
       const ids = [...new Set(customerIds)];

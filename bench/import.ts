@@ -1,0 +1,178 @@
+import { once } from 'node:events';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { type Database, openEmbeddedDatabase, openServerDatabase } from '../src/db/connection.ts';
+import { migrateToLatest } from '../src/db/migrator.ts';
+import { createStore } from '../src/db/store.ts';
+import { importCsv } from '../src/io/csv-import.ts';
+
+// `npm run bench:import [-- --rows N]`: invoice rows per second through `creditops import`
+// (parse, validate, resolve customers, upsert with change detection) next to a plain COPY of
+// the same file into a bare table on the same engine, the floor nothing can beat.
+// Embedded PGlite by default; the server when BENCH_DATABASE_URL is set.
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string' }, customers: { type: 'string' } },
+});
+const ROWS = Number(values.rows ?? 1_000_000);
+const CUSTOMERS = Number(values.customers ?? 1_000);
+
+async function writeLines(
+  file: string,
+  header: string,
+  count: number,
+  line: (i: number) => string,
+) {
+  const out = createWriteStream(file);
+  out.write(`${header}\n`);
+  for (let i = 1; i <= count; i += 1) {
+    if (!out.write(`${line(i)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** A deterministic ledger: skewed amounts, dates over two years, a few big customers. */
+async function generate(dir: string) {
+  const customers = join(dir, 'customers.csv');
+  const invoices = join(dir, 'invoices.csv');
+  const code = (i: number) => `BC${String(i).padStart(6, '0')}`;
+  await writeLines(
+    customers,
+    'code,legalName,country,currency',
+    CUSTOMERS,
+    (i) => `${code(i)},Bench Customer ${i} Ltd.,US,USD`,
+  );
+  let seed = 20261123;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  await writeLines(
+    invoices,
+    'externalId,customerCode,number,issuedOn,dueOn,amount,currency',
+    ROWS,
+    (i) => {
+      const customer = Math.min(CUSTOMERS, 1 + Math.floor(CUSTOMERS * next() ** 3));
+      const day = Math.floor(next() * 700);
+      const issued = new Date(Date.UTC(2025, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+      const due = new Date(Date.UTC(2025, 0, 31) + day * 86_400_000).toISOString().slice(0, 10);
+      const cents = 1_000 + Math.floor(next() ** 2 * 5_000_000);
+      return `BI${i},${code(customer)},INV-${i},${issued},${due},${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')},USD`;
+    },
+  );
+  return { customers, invoices };
+}
+
+async function open(
+  dir: string,
+): Promise<{ database: Database; engine: string; cleanup: () => Promise<void> }> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) {
+    const database = await openEmbeddedDatabase({
+      dataDir: join(dir, 'data'),
+      lockHolder: 'bench',
+    });
+    return { database, engine: 'embedded PGlite', cleanup: () => database.close() };
+  }
+  const name = `creditops_bench_${Date.now()}`;
+  const admin = openServerDatabase({ url, poolSize: 1 });
+  await sql`create database ${sql.id(name)}`.execute(admin.db);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const database = openServerDatabase({ url: target.toString(), poolSize: 4 });
+  return {
+    database,
+    engine: 'PostgreSQL server',
+    async cleanup() {
+      await database.close();
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+      await admin.close();
+    },
+  };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'creditops-bench-'));
+  try {
+    process.stderr.write(`generating ${ROWS.toLocaleString('en')} invoice rows…\n`);
+    const files = await generate(dir);
+    const { database, engine, cleanup } = await open(dir);
+    try {
+      await migrateToLatest(database.db);
+      const store = createStore(database.db);
+      const explain = (p: { code: string }) => p.code;
+      await importCsv({ file: files.customers, kind: 'customers', store, explain });
+      await sql`create table bench_copy (external_id text, customer_code text, number text,
+        issued_on date, due_on date, amount numeric, currency text)`.execute(database.db);
+      process.stderr.write('COPY…\n');
+      const copy = await timed(() =>
+        database.copyFrom(
+          'COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)',
+          files.invoices,
+        ),
+      );
+      process.stderr.write('creditops import…\n');
+      const imported = await timed(() =>
+        importCsv({ file: files.invoices, kind: 'invoices', store, explain, batchSize: 5_000 }),
+      );
+      const again = await timed(() =>
+        importCsv({ file: files.invoices, kind: 'invoices', store, explain, batchSize: 5_000 }),
+      );
+      const rate = (s: number) => Math.round(ROWS / s);
+      const result = {
+        engine,
+        rows: ROWS,
+        machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+        copy: { seconds: copy.seconds, rowsPerSecond: rate(copy.seconds) },
+        import: {
+          seconds: imported.seconds,
+          rowsPerSecond: rate(imported.seconds),
+          tally: imported.value.tally,
+        },
+        reimport: {
+          seconds: again.seconds,
+          rowsPerSecond: rate(again.seconds),
+          tally: again.value.tally,
+        },
+        importToCopy: Number((copy.seconds / imported.seconds).toFixed(3)),
+      };
+      console.log(`engine          ${engine}\nrows            ${ROWS.toLocaleString('en')}`);
+      console.log(
+        `COPY (floor)    ${copy.seconds.toFixed(1)} s  ${result.copy.rowsPerSecond.toLocaleString('en')} rows/s`,
+      );
+      console.log(
+        `import          ${imported.seconds.toFixed(1)} s  ${result.import.rowsPerSecond.toLocaleString('en')} rows/s  (${(result.importToCopy * 100).toFixed(0)} % of COPY; target ≥ 50 %)`,
+      );
+      console.log(
+        `re-import       ${again.seconds.toFixed(1)} s  ${result.reimport.rowsPerSecond.toLocaleString('en')} rows/s  (${again.value.tally.unchanged.toLocaleString('en')} unchanged)`,
+      );
+      const path = join(import.meta.dirname, 'results.json');
+      const all = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+      all[`import:${process.env.BENCH_DATABASE_URL ? 'server' : 'embedded'}`] = result;
+      writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
+    } finally {
+      await cleanup();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
