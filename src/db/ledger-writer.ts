@@ -12,6 +12,28 @@ import { allocatePayments } from './payment-allocation.ts';
 import type { DB } from './schema.ts';
 import { unnest } from './sql-arrays.ts';
 
+function customerColumns(rows: readonly CustomerInput[]) {
+  const terms = (r: CustomerInput) =>
+    r.paymentTermsDays === undefined
+      ? null
+      : JSON.stringify({ kind: 'days_after_issue', days: r.paymentTermsDays });
+  return unnest([
+    ['text', rows.map((r) => r.code)],
+    ['text', rows.map((r) => r.externalId ?? null)],
+    ['text', rows.map((r) => r.legalName)],
+    ['text', rows.map((r) => r.nameKana ?? null)],
+    ['text', rows.map((r) => r.nameRomaji ?? null)],
+    ['text', rows.map((r) => r.namePinyin ?? null)],
+    ['text', rows.map((r) => r.country)],
+    ['text', rows.map((r) => r.currency)],
+    ['text', rows.map((r) => r.segment ?? null)],
+    ['jsonb', rows.map(terms)],
+    ['bool', rows.map((r) => r.strategic ?? null)],
+    ['bool', rows.map((r) => r.blacklisted ?? null)],
+    ['int8', rows.map((r) => r.creditLimit ?? null)],
+  ]);
+}
+
 async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
   const codes = rows.map((r) => r.code);
   const before = await db
@@ -22,10 +44,6 @@ async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
   const known = new Map(before.map((r) => [r.code, r.id]));
   const fresh = rows.filter((r) => !known.has(r.code));
   const stale = rows.filter((r) => known.has(r.code));
-  const terms = (r: CustomerInput) =>
-    r.paymentTermsDays === undefined
-      ? null
-      : JSON.stringify({ kind: 'days_after_issue', days: r.paymentTermsDays });
   let inserted: { id: number; code: string }[] = [];
   if (fresh.length > 0) {
     const { rows: ids } = await sql<{ id: number; code: string }>`
@@ -34,21 +52,7 @@ async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
       select c, e, n, k, r, p, co, cu, coalesce(s, 'standard'),
         coalesce(t, '{"kind": "days_after_issue", "days": 30}'::jsonb),
         coalesce(st, false), coalesce(b, false), coalesce(l, 0)
-      from ${unnest([
-        ['text', fresh.map((r) => r.code)],
-        ['text', fresh.map((r) => r.externalId ?? null)],
-        ['text', fresh.map((r) => r.legalName)],
-        ['text', fresh.map((r) => r.nameKana ?? null)],
-        ['text', fresh.map((r) => r.nameRomaji ?? null)],
-        ['text', fresh.map((r) => r.namePinyin ?? null)],
-        ['text', fresh.map((r) => r.country)],
-        ['text', fresh.map((r) => r.currency)],
-        ['text', fresh.map((r) => r.segment ?? null)],
-        ['jsonb', fresh.map(terms)],
-        ['bool', fresh.map((r) => r.strategic ?? null)],
-        ['bool', fresh.map((r) => r.blacklisted ?? null)],
-        ['int8', fresh.map((r) => r.creditLimit ?? null)],
-      ])} as v(c, e, n, k, r, p, co, cu, s, t, st, b, l)
+      from ${customerColumns(fresh)} as v(c, e, n, k, r, p, co, cu, s, t, st, b, l)
       returning id, code`.execute(db);
     inserted = ids;
   }
@@ -65,20 +69,7 @@ async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
       segment = coalesce(v.s, c.segment), payment_terms = coalesce(v.t, c.payment_terms),
       strategic = coalesce(v.st, c.strategic), blacklisted = coalesce(v.b, c.blacklisted),
       updated_at = now()
-    from ${unnest([
-      ['text', stale.map((r) => r.code)],
-      ['text', stale.map((r) => r.externalId ?? null)],
-      ['text', stale.map((r) => r.legalName)],
-      ['text', stale.map((r) => r.nameKana ?? null)],
-      ['text', stale.map((r) => r.nameRomaji ?? null)],
-      ['text', stale.map((r) => r.namePinyin ?? null)],
-      ['text', stale.map((r) => r.country)],
-      ['text', stale.map((r) => r.currency)],
-      ['text', stale.map((r) => r.segment ?? null)],
-      ['jsonb', stale.map(terms)],
-      ['bool', stale.map((r) => r.strategic ?? null)],
-      ['bool', stale.map((r) => r.blacklisted ?? null)],
-    ])} as v(c, e, n, k, r, p, co, cu, s, t, st, b)
+    from ${customerColumns(stale)} as v(c, e, n, k, r, p, co, cu, s, t, st, b, l)
     where c.code = v.c and (c.external_id, c.legal_name, c.name_kana, c.name_romaji, c.name_pinyin,
         c.country, c.currency, c.segment, c.payment_terms, c.strategic, c.blacklisted)
       is distinct from (coalesce(v.e, c.external_id), v.n, coalesce(v.k, c.name_kana),
