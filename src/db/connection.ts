@@ -57,6 +57,11 @@ export const typeParsers = {
 export interface ServerOptions {
   readonly url: string;
   readonly poolSize?: number;
+  /**
+   * An idle pooled connection that fails (a server restart, a failover) is reported here; the
+   * pool replaces it on the next query. Without a listener Node would end the process.
+   */
+  readonly onIdleError?: (error: Error) => void;
 }
 
 export function openServerDatabase(options: ServerOptions): Database {
@@ -65,6 +70,7 @@ export function openServerDatabase(options: ServerOptions): Database {
     max: options.poolSize ?? 10,
     types: typeParsers,
   });
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -129,8 +135,14 @@ export async function openDatabase(options: {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly lockHolder?: string;
+  readonly onIdleError?: (error: Error) => void;
 }): Promise<Database> {
-  if (options.databaseUrl) return openServerDatabase({ url: options.databaseUrl });
+  if (options.databaseUrl) {
+    return openServerDatabase({
+      url: options.databaseUrl,
+      ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
+    });
+  }
   return openEmbeddedDatabase({
     dataDir: options.dataDir,
     ...(options.lockHolder ? { lockHolder: options.lockHolder } : {}),

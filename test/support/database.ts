@@ -37,7 +37,12 @@ export async function createTestDatabase(
   } finally {
     await admin.close();
   }
-  const database = openServerDatabase({ url: serverUrl(url, name), poolSize: 5 });
+  // Dropping the database with (force) can end a pooled connection that is still closing.
+  const database = openServerDatabase({
+    url: serverUrl(url, name),
+    poolSize: 5,
+    onIdleError: () => undefined,
+  });
   return {
     ...database,
     store: createStore(database.db),
