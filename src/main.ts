@@ -6,10 +6,11 @@ import { seedDemo } from './db/demo-seed.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
+import { createHttpApp, type HttpServer, startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { configOrExit, describeStartupError, i18n } from './startup.ts';
 
-// Composition root: configuration → database → migrations → (demo data) → adapters.
+// Composition root: configuration → database → migrations → (demo data) → HTTP → adapters.
 
 const config = configOrExit();
 const t = i18n.t(config.defaultLocale);
@@ -37,13 +38,21 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     lockHolder: 'creditops start',
+    onIdleError: (error) =>
+      logger.warn('database connection lost; reconnecting on next use', { error: error.message }),
   });
   let closing = false;
+  let http: HttpServer | undefined;
+  // Stop taking requests and let those in flight finish before the database goes away.
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
-    await database.close();
-    process.exit(code);
+    try {
+      await http?.close();
+    } finally {
+      await database.close();
+      process.exit(code);
+    }
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
@@ -58,14 +67,29 @@ async function main(): Promise<void> {
     );
   }
 
+  const clock = { now: () => new Date() };
   const bot = createBot({
     store,
-    clock: { now: () => new Date() },
+    clock,
     i18n,
     logger,
     defaultLocale: config.defaultLocale,
     timeZone: config.defaultTimeZone,
   });
+  // Only the REST API needs the server today; the platform webhooks will too.
+  if (config.apiTokens.size > 0) {
+    const app = createHttpApp({
+      store,
+      clock,
+      i18n,
+      logger,
+      defaultLocale: config.defaultLocale,
+      timeZone: config.defaultTimeZone,
+      apiTokens: config.apiTokens,
+    });
+    http = await startHttpServer(app, config.port);
+    logger.info('http server listening', { port: http.port });
+  }
   const interactive = process.stdin.isTTY === true;
   if (interactive) process.stderr.write(`${t('startup.console_ready')}\n`);
   await createConsoleAdapter({
@@ -76,7 +100,8 @@ async function main(): Promise<void> {
     locale: config.defaultLocale,
     ...(interactive ? { prompt: 'creditops> ' } : {}),
   }).run();
-  await shutdown(0);
+  // End of input ends a console-only process; a server keeps serving until SIGTERM/SIGINT.
+  if (!http) await shutdown(0);
 }
 
 main().catch((error: unknown) => {

@@ -148,6 +148,35 @@ export interface AuditRepository {
   record(entry: AuditEntry): Promise<void>;
 }
 
+/** What an earlier request with the same Idempotency-Key left behind. */
+export interface StoredResponse {
+  readonly requestHash: string;
+  /** Undefined while that request's transaction has not saved its answer. */
+  readonly response: { readonly status: number; readonly body: unknown } | undefined;
+}
+
+/**
+ * Idempotency keys of the REST API, per actor, in Postgres so every replica sees them.
+ * Both calls belong inside the transaction of the effect they guard.
+ */
+export interface IdempotencyStore {
+  /**
+   * Takes the key for this request, or returns what holds it already. Waits while a
+   * concurrent transaction holds the same key, so two requests never both apply.
+   */
+  claim(input: {
+    readonly actor: string;
+    readonly key: string;
+    readonly requestHash: string;
+  }): Promise<StoredResponse | undefined>;
+  save(input: {
+    readonly actor: string;
+    readonly key: string;
+    readonly status: number;
+    readonly body: unknown;
+  }): Promise<void>;
+}
+
 /** Repositories bound to one connection or transaction; use cases own the transactions. */
 export interface Store {
   readonly customers: CustomerRepository;
@@ -155,6 +184,9 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly ledger: LedgerWriter;
   readonly reports: ReportRepository;
+  readonly idempotency: IdempotencyStore;
+  /** A round trip to the database (`select 1`), for health checks. */
+  ping(): Promise<void>;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
 

@@ -321,6 +321,16 @@ export interface CreditReportsTable {
   updated_at: UpdatedAt;
 }
 
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  /** The JSON answer as sent; jsonb comes back parsed. */
+  body: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -347,4 +357,5 @@ export interface DB {
   inbound_events: InboundEventsTable;
   audit_log: AuditLogTable;
   portfolio_snapshots: PortfolioSnapshotsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
 import { createCustomerRepository } from './customer-repository.ts';
+import { createIdempotencyRepository } from './idempotency-repository.ts';
 import { createLedgerWriter } from './ledger-writer.ts';
 import { createReportRepository } from './report-repository.ts';
 import type { DB } from './schema.ts';
@@ -36,6 +37,10 @@ export function createStore(db: Kysely<DB>): Store {
     audit: createAuditRepository(db),
     ledger: createLedgerWriter(db),
     reports: createReportRepository(db),
+    idempotency: createIdempotencyRepository(db),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
     transaction(work) {
       if (db.isTransaction) return work(createStore(db));
       return db.transaction().execute((trx) => work(createStore(trx)));
