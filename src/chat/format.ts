@@ -110,12 +110,6 @@ export function formatPercent(basisPoints: number, locale: Locale): string {
   return f.format(basisPoints / 10_000);
 }
 
-export function formatInteger(value: number, locale: Locale): string {
-  return numberFormat(`int:${locale}`, () => new Intl.NumberFormat(INTL_LOCALE[locale])).format(
-    value,
-  );
-}
-
 /** A business date as the reader writes it: 2026/11/23, 2026/11/23, Nov 23, 2026. */
 export function formatDate(date: IsoDate, locale: Locale): string {
   return new Intl.DateTimeFormat(INTL_LOCALE[locale], {

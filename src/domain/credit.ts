@@ -21,20 +21,5 @@ export type ContactMethod = (typeof CONTACT_METHODS)[number];
 export const CONTACT_OUTCOMES = ['reached', 'no_answer', 'promise', 'dispute', 'refused'] as const;
 export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
 
-export const PROMISE_STATUSES = ['pending', 'kept', 'broken', 'cancelled'] as const;
-export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
-
 export const STATUS_COLOURS = ['green', 'yellow', 'red'] as const;
 export type StatusColour = (typeof STATUS_COLOURS)[number];
-
-export function isPhase(value: string): value is Phase {
-  return (PHASES as readonly string[]).includes(value);
-}
-
-export function isRating(value: string): value is Rating {
-  return (RATINGS as readonly string[]).includes(value);
-}
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}

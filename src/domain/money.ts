@@ -46,10 +46,6 @@ export function addMoney(a: Money, b: Money): Money {
   return money(a.minor + b.minor, a.currency);
 }
 
-export function zero(currency: string): Money {
-  return money(0, currency);
-}
-
 /**
  * The minor-unit integer as an exact decimal string in major units ("1234.50" for 123450
  * cents), for formatting without ever passing through a float.
