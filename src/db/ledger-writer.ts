@@ -35,26 +35,30 @@ function customerColumns(rows: readonly CustomerInput[]) {
 }
 
 async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
-  const codes = rows.map((r) => r.code);
-  const before = await db
-    .selectFrom('customers')
-    .select(['id', 'code'])
-    .where('code', 'in', codes.length ? codes : [''])
-    .execute();
-  const known = new Map(before.map((r) => [r.code, r.id]));
-  const fresh = rows.filter((r) => !known.has(r.code));
-  const stale = rows.filter((r) => known.has(r.code));
-  let inserted: { id: number; code: string }[] = [];
-  if (fresh.length > 0) {
-    const { rows: ids } = await sql<{ id: number; code: string }>`
-      insert into customers (code, external_id, legal_name, name_kana, name_romaji, name_pinyin,
-        country, currency, segment, payment_terms, strategic, blacklisted, credit_limit_minor)
-      select c, e, n, k, r, p, co, cu, coalesce(s, 'standard'),
-        coalesce(t, '{"kind": "days_after_issue", "days": 30}'::jsonb),
-        coalesce(st, false), coalesce(b, false), coalesce(l, 0)
-      from ${customerColumns(fresh)} as v(c, e, n, k, r, p, co, cu, s, t, st, b, l)
-      returning id, code`.execute(db);
-    inserted = ids;
+  // ON CONFLICT DO NOTHING: a customer another transaction created a moment ago (two API
+  // batches at once) is treated as existing and goes through the update below.
+  const { rows: inserted } = await sql<{ id: number; code: string }>`
+    insert into customers (code, external_id, legal_name, name_kana, name_romaji, name_pinyin,
+      country, currency, segment, payment_terms, strategic, blacklisted, credit_limit_minor)
+    select c, e, n, k, r, p, co, cu, coalesce(s, 'standard'),
+      coalesce(t, '{"kind": "days_after_issue", "days": 30}'::jsonb),
+      coalesce(st, false), coalesce(b, false), coalesce(l, 0)
+    from ${customerColumns(rows)} as v(c, e, n, k, r, p, co, cu, s, t, st, b, l)
+    on conflict (code) do nothing
+    returning id, code`.execute(db);
+  const ids = new Map(inserted.map((r) => [r.code, r.id]));
+  const stale = rows.filter((r) => !ids.has(r.code));
+  if (stale.length > 0) {
+    const existing = await db
+      .selectFrom('customers')
+      .select(['id', 'code'])
+      .where(
+        'code',
+        'in',
+        stale.map((r) => r.code),
+      )
+      .execute();
+    for (const r of existing) ids.set(r.code, r.id);
   }
   // Phase and credit limit of an existing customer change only through approvals, never by
   // an import; a column the source left empty keeps its value.
@@ -78,10 +82,11 @@ async function upsertCustomers(db: Kysely<DB>, rows: readonly CustomerInput[]) {
         coalesce(v.b, c.blacklisted))
     returning c.id, c.code`.execute(db);
   await refreshNames(db, [...inserted, ...updated], rows);
-  const ids = rows.map(
-    (r) => known.get(r.code) ?? inserted.find((i) => i.code === r.code)?.id ?? 0,
-  );
-  return { inserted: inserted.length, updated: updated.length, ids };
+  return {
+    inserted: inserted.length,
+    updated: updated.length,
+    ids: rows.map((r) => ids.get(r.code) ?? 0),
+  };
 }
 
 /** Rewrites the searchable names of customers whose names may have changed. */
