@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CustomerSummary } from '../../src/http/reads.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { countRows, createHarness, type Harness, jsonOf, problemOf } from './http-harness.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { countRows, type Harness, jsonOf, problemOf, withHarness } from './http-harness.ts';
 
 // Batch upserts on a real database: all or nothing, validated as imports are, and re-sent
 // items change nothing.
@@ -9,12 +9,9 @@ import { countRows, createHarness, type Harness, jsonOf, problemOf } from './htt
 let database: TestDatabase;
 let http: Harness;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'empty' });
-  http = createHarness(database);
-});
-afterAll(async () => {
-  await database?.close();
+withHarness('empty', (d, h) => {
+  database = d;
+  http = h;
 });
 
 const customers = [

@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/http/api.ts';
 import { MAX_ITEMS } from '../../src/http/batch.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { countRows, createHarness, type Harness, problemOf, TOKEN } from './http-harness.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { countRows, type Harness, problemOf, TOKEN, withHarness } from './http-harness.ts';
 
 // What stands before the ledger: the bearer token, the body limit, the JSON and its shape.
 
 let database: TestDatabase;
 let http: Harness;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'empty' });
-  http = createHarness(database);
-});
-afterAll(async () => {
-  await database?.close();
+withHarness('empty', (d, h) => {
+  database = d;
+  http = h;
 });
 
 const customer = { code: 'G001', legalName: 'Guard KK', country: 'JP', currency: 'JPY' };

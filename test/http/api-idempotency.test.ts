@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { countRows, createHarness, type Harness, OTHER_TOKEN, problemOf } from './http-harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../support/database.ts';
+import { countRows, type Harness, OTHER_TOKEN, problemOf, withHarness } from './http-harness.ts';
 
 // Idempotency-Key: one effect per key and API token, the answer replayed, across replicas
 // because the key lives in the same Postgres transaction as the effect.
@@ -8,12 +8,9 @@ import { countRows, createHarness, type Harness, OTHER_TOKEN, problemOf } from '
 let database: TestDatabase;
 let http: Harness;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'empty' });
-  http = createHarness(database);
-});
-afterAll(async () => {
-  await database?.close();
+withHarness('empty', (d, h) => {
+  database = d;
+  http = h;
 });
 
 describe('Idempotency-Key', () => {

@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lookUpCustomer } from '../../src/app/lookup.ts';
 import { type AgingReport, agingReport } from '../../src/app/reports.ts';
 import type { CustomerSummary } from '../../src/http/reads.ts';
 import { TEST_NOW, TEST_TIMEZONE, TEST_TODAY } from '../support/constants.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createHarness, type Harness, jsonOf, problemOf } from './http-harness.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { type Harness, jsonOf, problemOf, withHarness } from './http-harness.ts';
 
 // The read side on the demo ledger: the same figures the chat card and the CLI report show.
 
 let database: TestDatabase;
 let http: Harness;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'demo' });
-  http = createHarness(database);
-});
-afterAll(async () => {
-  await database?.close();
+withHarness('demo', (d, h) => {
+  database = d;
+  http = h;
 });
 
 describe('GET /api/v1/customers/{code}', () => {

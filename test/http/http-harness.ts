@@ -1,11 +1,12 @@
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import type { Logger } from '../../src/app/ports.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
 import type { HttpEnv } from '../../src/http/context.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
-import type { TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // The HTTP app over a real test database, driven with `app.request()` (no socket).
 
@@ -88,4 +89,22 @@ export async function problemOf(response: Response): Promise<Record<string, unkn
     throw new Error(`expected problem+json, got ${response.headers.get('content-type')}`);
   }
   return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * A database of its own for the calling test file and the app over it, opened before the
+ * file's tests and closed after them; `assign` hands both to the file's variables.
+ */
+export function withHarness(
+  base: 'empty' | 'demo',
+  assign: (database: TestDatabase, http: Harness) => void,
+): void {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase({ base });
+    assign(database, createHarness(database));
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
 }
