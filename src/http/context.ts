@@ -1,17 +1,12 @@
 import type { Locale } from '../app/locales.ts';
-import type { Clock, Logger, Store } from '../app/ports.ts';
-import { localeFromTag } from '../chat/bot.ts';
-import type { I18n, Translate } from '../chat/i18n.ts';
+import { type BotDeps, localeFromTag } from '../chat/bot.ts';
+import type { Translate } from '../chat/i18n.ts';
 
-/** What the HTTP server needs; `main.ts` wires it, tests hand in a real test database. */
-export interface HttpDeps {
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly i18n: I18n;
-  readonly logger: Logger;
-  readonly defaultLocale: Locale;
-  /** "Today" for aging as of now and the customer summary. */
-  readonly timeZone: string;
+/**
+ * What the HTTP server needs: the chat core's dependencies plus the API keys. `main.ts` wires
+ * it; tests hand in a real test database.
+ */
+export interface HttpDeps extends BotDeps {
   /** token → name; the name is the actor in audit entries and logs. */
   readonly apiTokens: ReadonlyMap<string, string>;
   readonly agingEdges?: readonly number[];
