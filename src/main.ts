@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { createConsoleAdapter } from './adapters/console/index.ts';
-import { createBot } from './chat/bot.ts';
+import { type BotDeps, createBot } from './chat/bot.ts';
 import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
 import { migrateToLatest } from './db/migrator.ts';
@@ -67,26 +67,19 @@ async function main(): Promise<void> {
     );
   }
 
-  const clock = { now: () => new Date() };
-  const bot = createBot({
+  // What every surface shares: the console and chat bot, and the HTTP server.
+  const core: BotDeps = {
     store,
-    clock,
+    clock: { now: () => new Date() },
     i18n,
     logger,
     defaultLocale: config.defaultLocale,
     timeZone: config.defaultTimeZone,
-  });
+  };
+  const bot = createBot(core);
   // Only the REST API needs the server today; the platform webhooks will too.
   if (config.apiTokens.size > 0) {
-    const app = createHttpApp({
-      store,
-      clock,
-      i18n,
-      logger,
-      defaultLocale: config.defaultLocale,
-      timeZone: config.defaultTimeZone,
-      apiTokens: config.apiTokens,
-    });
+    const app = createHttpApp({ ...core, apiTokens: config.apiTokens });
     http = await startHttpServer(app, config.port);
     logger.info('http server listening', { port: http.port });
   }
