@@ -61,10 +61,6 @@ function err(
   return { field, code, params };
 }
 
-function toCustomer(v: Typed): CustomerInput {
-  return v as unknown as CustomerInput;
-}
-
 function toInvoice(v: Typed, customer: CustomerRef, paid: number | undefined): Converted {
   const issuedOn = v.issuedOn as string;
   const input: InvoiceInput = {
@@ -123,7 +119,7 @@ function convert(
   customer: CustomerRef | undefined,
   paid: number | undefined,
 ): Converted {
-  if (kind === 'customers') return { input: toCustomer(v) };
+  if (kind === 'customers') return { input: v as unknown as CustomerInput };
   if (!customer)
     return {
       errors: [
