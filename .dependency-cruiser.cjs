@@ -10,11 +10,15 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'domain/ holds credit logic only: no other layer, no I/O, no database.',
+      comment:
+        'domain/ holds credit logic only: no other layer, no I/O, no database. Pure libraries only: kana conversion, schema validation of policy configuration, public-holiday calendars.',
       severity: 'error',
       from: { path: layer('domain') },
       to: {
-        pathNot: [layer('domain'), '^node_modules/wanakana/'],
+        pathNot: [
+          layer('domain'),
+          '^node_modules/(wanakana|zod|@holiday-jp/holiday_jp|chinese-days)/',
+        ],
       },
     },
     {
