@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -7,6 +8,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_TAG } from './copy.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { DB } from './schema.ts';
 
@@ -54,6 +56,39 @@ export const typeParsers = {
   },
 };
 
+type QueryResultLike = { rows: unknown[]; rowCount: number; command: string };
+type RunCopy = (client: pg.PoolClient, statement: string, data: string) => Promise<void>;
+const patched = new WeakSet<pg.PoolClient>();
+
+/**
+ * Kysely's Postgres dialect over `pool`, with every connection able to run a tagged
+ * `COPY … FROM STDIN` (see copy.ts) on itself — the same connection, so the same transaction.
+ */
+function dialectWithCopy(pool: pg.Pool, runCopy: RunCopy): PostgresDialect {
+  const connect = async () => {
+    const client = await pool.connect();
+    if (!patched.has(client)) {
+      patched.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      const intercept = (...args: unknown[]) => {
+        const [text, values] = args;
+        if (typeof text === 'string' && text.startsWith(COPY_TAG) && Array.isArray(values)) {
+          const data = String(values[0] ?? '');
+          return runCopy(client, text.slice(COPY_TAG.length), data).then(
+            (): QueryResultLike => ({ rows: [], rowCount: 0, command: 'COPY' }),
+          );
+        }
+        return query(...args);
+      };
+      Object.assign(client, { query: intercept });
+    }
+    return client;
+  };
+  return new PostgresDialect({
+    pool: { connect, end: () => pool.end() } as unknown as pg.Pool,
+  });
+}
+
 export interface ServerOptions {
   readonly url: string;
   readonly poolSize?: number;
@@ -71,7 +106,10 @@ export function openServerDatabase(options: ServerOptions): Database {
     types: typeParsers,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const runCopy: RunCopy = async (client, statement, data) => {
+    await pipeline(Readable.from([data]), client.query(copyFrom(statement)));
+  };
+  const db = new Kysely<DB>({ dialect: dialectWithCopy(pool, runCopy) });
   return {
     db,
     engine: 'server',
@@ -109,7 +147,14 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions = {}): Promi
     // PGlite is a single connection: a pool of one queues every query behind an open
     // transaction instead of running it inside that transaction.
     const pool = new pg.Pool({ ...createPgConfig(lite), max: 1, types: typeParsers });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    // PGlite has one backend: a COPY issued while the pool's connection holds a transaction
+    // runs inside that transaction. It reads its input from the virtual /dev/blob device.
+    const runCopy: RunCopy = async (_client, statement, data) => {
+      await lite.query(statement.replace(/\bSTDIN\b/i, "'/dev/blob'"), [], {
+        blob: new Blob([data]),
+      });
+    };
+    const db = new Kysely<DB>({ dialect: dialectWithCopy(pool, runCopy) });
     return {
       db,
       engine: 'embedded',

@@ -7,7 +7,7 @@ import type {
   OrderInput,
 } from '../app/ingest/records.ts';
 import { customerNameRows } from './customer-names.ts';
-import { upsertInvoices } from './invoice-upsert.ts';
+import { existingInvoices, upsertInvoices } from './invoice-upsert.ts';
 import { allocatePayments } from './payment-allocation.ts';
 import type { DB } from './schema.ts';
 import { unnest } from './sql-arrays.ts';
@@ -229,20 +229,12 @@ export function createLedgerWriter(db: Kysely<DB>): LedgerWriter {
       );
     },
     upsertCustomers: (rows) => upsertCustomers(db, rows),
-    upsertInvoices: (rows) => upsertInvoices(db, rows),
+    upsertInvoices: (rows, existing) => upsertInvoices(db, rows, existing),
     upsertPayments: (rows) => allocatePayments(db, rows),
     upsertOrders: (rows) => upsertOrders(db, rows),
     upsertCreditReports: (rows) => upsertCreditReports(db, rows),
     insertCreditEvents: (rows) => insertCreditEvents(db, rows),
-    async paidByInvoice(externalIds) {
-      if (externalIds.length === 0) return new Map();
-      const { rows } = await sql<{ external_id: string; paid: number }>`
-        select external_id, (amount_minor - open_amount_minor)::int8 as paid from invoices
-        where external_id = any(${sql.val(externalIds)}::text[]) and open_amount_minor < amount_minor`.execute(
-        db,
-      );
-      return new Map(rows.map((r) => [r.external_id, r.paid]));
-    },
+    existingInvoices: (externalIds) => existingInvoices(db, externalIds),
     async markAlertsDue(customerIds) {
       const ids = [...new Set(customerIds)];
       if (ids.length === 0) return;

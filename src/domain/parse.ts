@@ -194,11 +194,15 @@ const DATE_PATTERNS: Readonly<Record<DateFormat, RegExp>> = {
 };
 
 /** Parses a date written in `format` (full-width digits allowed) into a calendar-checked IsoDate. */
+// Printable ASCII is already in every normal form: most export cells skip normalization.
+const ASCII = /^[\x20-\x7e]*$/u;
+
 export function parseDate(text: string, format: DateFormat): ParseResult<IsoDate> {
-  const groups = DATE_PATTERNS[format]?.exec(text.normalize('NFKC').trim())?.groups;
+  const plain = ASCII.test(text) ? text : text.normalize('NFKC');
+  const groups = DATE_PATTERNS[format]?.exec(plain.trim())?.groups;
   const { y = '', m = '', d = '' } = groups ?? {};
   const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  // isIsoDate round-trips through the calendar, so 2026-02-29 and 2026-13-01 are refused.
+  // isIsoDate checks the calendar, so 2026-02-29 and 2026-13-01 are refused.
   return groups && isIsoDate(iso) ? ok(iso) : fail('errors.date.invalid', { value: text, format });
 }
 

@@ -5,6 +5,7 @@ import type {
   CreditReportInput,
   CustomerInput,
   CustomerRef,
+  ExistingInvoice,
   InvoiceInput,
   LedgerWriter,
   OrderInput,
@@ -145,12 +146,13 @@ function write(
   ledger: LedgerWriter,
   kind: EntityKind,
   inputs: unknown[],
+  existing: ReadonlyMap<string, ExistingInvoice>,
 ): Promise<UpsertCounts & { ids?: number[] }> {
   switch (kind) {
     case 'customers':
       return ledger.upsertCustomers(inputs as CustomerInput[]);
     case 'invoices':
-      return ledger.upsertInvoices(inputs as InvoiceInput[]);
+      return ledger.upsertInvoices(inputs as InvoiceInput[], existing);
     case 'payments':
       return ledger.upsertPayments(inputs as PaymentInput[]);
     case 'orders':
@@ -186,7 +188,7 @@ export function createImportSession(options: {
   function check(
     item: IngestItem,
     customer: CustomerRef | undefined,
-    paid: Map<string, number>,
+    existing: ReadonlyMap<string, ExistingInvoice>,
   ): Converted | 'repeat' {
     const checked = validateItem(kind, item.raw, format, needsCustomer ? customer : undefined);
     if (needsCustomer && !customer && String(item.raw.customerCode ?? '').trim() !== '') {
@@ -201,17 +203,15 @@ export function createImportSession(options: {
     }
     if (!checked.ok) return { errors: [...checked.errors] };
     const key = keyOf(kind, checked.value);
-    const signature = JSON.stringify(checked.value);
+    // Fields come in the entity's declared order, so equal values give equal signatures.
+    const signature = Object.values(checked.value).join('\u0001');
     const earlier = seen.get(key);
     if (earlier?.signature === signature) return 'repeat';
     if (earlier)
       return { errors: [err(KEY_FIELD[kind], 'errors.import.duplicate', { line: earlier.ref })] };
-    const converted = convert(
-      kind,
-      checked.value,
-      customer,
-      paid.get(String(checked.value.externalId)),
-    );
+    const stored = existing.get(String(checked.value.externalId));
+    const paid = stored ? stored.amount - stored.openAmount : undefined;
+    const converted = convert(kind, checked.value, customer, paid || undefined);
     if (!('errors' in converted)) seen.set(key, { ref: item.ref, signature });
     return converted;
   }
@@ -222,14 +222,14 @@ export function createImportSession(options: {
       String(i.raw[needsCustomer ? 'customerCode' : 'code'] ?? '').trim(),
     );
     const customers = await ledger.customersByCode(codes.filter(Boolean));
-    const paid =
+    const existing =
       kind === 'invoices'
-        ? await ledger.paidByInvoice(items.map((i) => String(i.raw.externalId ?? '').trim()))
-        : new Map<string, number>();
+        ? await ledger.existingInvoices(items.map((i) => String(i.raw.externalId ?? '').trim()))
+        : new Map<string, ExistingInvoice>();
     const rejections: Rejection[] = [];
     const inputs: unknown[] = [];
     for (const [i, item] of items.entries()) {
-      const outcome = check(item, customers.get(codes[i] ?? ''), paid);
+      const outcome = check(item, customers.get(codes[i] ?? ''), existing);
       if (outcome === 'repeat') tally.unchanged += 1;
       else if ('errors' in outcome) rejections.push({ ref: item.ref, errors: outcome.errors });
       else {
@@ -238,7 +238,7 @@ export function createImportSession(options: {
       }
     }
     if (inputs.length > 0) {
-      const counts = await write(ledger, kind, inputs);
+      const counts = await write(ledger, kind, inputs, existing);
       tally.inserted += counts.inserted;
       tally.updated += counts.updated;
       tally.unchanged += inputs.length - counts.inserted - counts.updated;

@@ -33,6 +33,19 @@ export interface InvoiceInput {
   readonly settledOn?: IsoDate;
 }
 
+/** An invoice as the ledger holds it, for change detection and the paid-so-far check. */
+export interface ExistingInvoice {
+  readonly customerId: number;
+  readonly number: string;
+  readonly issuedOn: IsoDate;
+  readonly dueOn: IsoDate;
+  readonly currency: string;
+  readonly amount: number;
+  readonly openAmount: number;
+  readonly disputed: boolean;
+  readonly settledOn?: IsoDate;
+}
+
 export interface PaymentInput {
   readonly externalId: string;
   readonly customerId: number;
@@ -95,12 +108,16 @@ export interface CustomerRef {
 export interface LedgerWriter {
   customersByCode(codes: readonly string[]): Promise<Map<string, CustomerRef>>;
   upsertCustomers(rows: readonly CustomerInput[]): Promise<UpsertCounts & { ids: number[] }>;
-  upsertInvoices(rows: readonly InvoiceInput[]): Promise<UpsertCounts>;
+  /** `existing` is `existingInvoices` of the same rows, made in the same transaction. */
+  upsertInvoices(
+    rows: readonly InvoiceInput[],
+    existing: ReadonlyMap<string, ExistingInvoice>,
+  ): Promise<UpsertCounts>;
   upsertPayments(rows: readonly PaymentInput[]): Promise<UpsertCounts>;
   upsertOrders(rows: readonly OrderInput[]): Promise<UpsertCounts>;
   upsertCreditReports(rows: readonly CreditReportInput[]): Promise<UpsertCounts>;
   insertCreditEvents(rows: readonly CreditEventInput[]): Promise<UpsertCounts>;
-  /** Paid so far per invoice external id: an invoice's amount may not drop below it. */
-  paidByInvoice(externalIds: readonly string[]): Promise<Map<string, number>>;
+  /** The stored invoices among these external ids (what is paid so far follows from them). */
+  existingInvoices(externalIds: readonly string[]): Promise<Map<string, ExistingInvoice>>;
   markAlertsDue(customerIds: readonly number[]): Promise<void>;
 }

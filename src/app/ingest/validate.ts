@@ -43,6 +43,8 @@ export type Validation =
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 const COUNTRY = /^[A-Z]{2}$/;
+// Printable ASCII is already NFC: most export cells skip normalization.
+const ASCII = /^[\x20-\x7e]*$/u;
 
 function isBlank(value: unknown): boolean {
   return (
@@ -61,8 +63,10 @@ function fail(field: string, code: string, params: Record<string, string | numbe
 }
 
 function readText(spec: FieldSpec, raw: unknown): Read {
-  const text = String(raw).normalize('NFC').trim();
-  if (spec.max !== undefined && [...text].length > spec.max) {
+  const string = String(raw);
+  const text = (ASCII.test(string) ? string : string.normalize('NFC')).trim();
+  // A UTF-16 length within the limit is a code-point count within it too.
+  if (spec.max !== undefined && text.length > spec.max && [...text].length > spec.max) {
     return fail(spec.name, 'errors.import.too_long', { max: spec.max });
   }
   return { value: text };
