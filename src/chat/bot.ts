@@ -65,6 +65,11 @@ export function createBot(deps: BotDeps): Bot {
         return messageCard(t('unavailable.title'), [
           t('unavailable.body', { command: `/credit ${command.feature}` }),
         ]);
+      case 'log':
+      case 'log_form':
+        return messageCard(t('unavailable.title'), [
+          t('unavailable.body', { command: '/credit log' }),
+        ]);
       case 'lang': {
         if (!command.value) {
           return messageCard(t('lang.current', { language: t(`lang.name.${ctx.locale}`) }), [

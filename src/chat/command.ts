@@ -1,10 +1,31 @@
 // The command grammar shared by every platform. Adapters hand in the text a person typed
 // (with or without the leading /credit); this decides what they asked for.
 
+import {
+  CONTACT_METHOD_HINT,
+  CONTACT_OUTCOME_HINT,
+  contactMethod,
+  contactOutcome,
+} from '../domain/contact-words.ts';
+import type { ContactMethod, ContactOutcome } from '../domain/credit.ts';
+
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'lang'; readonly value: string | undefined }
   | { readonly kind: 'lookup'; readonly query: string }
+  | {
+      readonly kind: 'log';
+      /** The customer as typed, for the same look-up as `/credit <customer>`. */
+      readonly query: string;
+      readonly method: ContactMethod;
+      readonly outcome: ContactOutcome;
+      /** Only with outcome promise: raw text the use case reads against today and currency. */
+      readonly promise?: PromiseText;
+      /** Only with outcome dispute: the invoices disputed, without a leading '#'. */
+      readonly invoiceRefs: readonly string[];
+      readonly note: string;
+    }
+  | { readonly kind: 'log_form'; readonly query: string }
   | { readonly kind: 'unavailable'; readonly feature: Feature }
   | {
       readonly kind: 'invalid';
@@ -12,9 +33,14 @@ export type Command =
       readonly params: Record<string, string | number>;
     };
 
+/** A promise to pay as typed: `12/5 500万`, `2026-12-05 ¥1,200,000`, `12月5日 50万元`. */
+export interface PromiseText {
+  readonly dateText: string;
+  readonly amountText: string;
+}
+
 /** Commands whose capabilities are not in this version; they answer "not available yet". */
 export const PLANNED_FEATURES = [
-  'log',
   'limit',
   'phase',
   'share',
@@ -27,8 +53,10 @@ export const PLANNED_FEATURES = [
 export type Feature = (typeof PLANNED_FEATURES)[number];
 
 export const MAX_INPUT_LENGTH = 2_000;
+/** A contact note is a summary for the file, not a transcript. Counted in characters. */
+export const MAX_NOTE_LENGTH = 1_000;
 
-const SUBCOMMANDS: Record<string, 'help' | 'lang' | 'find' | Feature> = {
+const SUBCOMMANDS: Record<string, 'help' | 'lang' | 'find' | 'log' | Feature> = {
   help: 'help',
   '?': 'help',
   ヘルプ: 'help',
@@ -108,7 +136,119 @@ export function parseCommand(raw: string): Command {
       return { kind: 'lang', value: remainder || undefined };
     case 'find':
       return remainder ? { kind: 'lookup', query: remainder } : { kind: 'help' };
+    case 'log':
+      return parseLog(rest.filter((token) => token !== ''));
     default:
       return { kind: 'unavailable', feature: sub };
   }
+}
+
+function invalid(code: string, params: Record<string, string | number> = {}): Command {
+  return { kind: 'invalid', code, params };
+}
+
+const isMethod = (token: string | undefined) =>
+  token !== undefined && contactMethod(token) !== undefined;
+const isOutcome = (token: string | undefined) =>
+  token !== undefined && contactOutcome(token) !== undefined;
+
+/**
+ * The index of the contact-method word, or the answer when there is none to use. The method
+ * is the first method word directly followed by an outcome word, so a customer whose name
+ * holds a method word (`Royal Mail call reached`, `LINE Corp chat reached`) still reads
+ * right; failing that, the first method word after the first token (the outcome is then
+ * missing). With no method word after the first token: a lone method word, or a method word
+ * first with an outcome word later, means the customer was left out; an outcome word alone
+ * means the method was; anything else is all customer, and asks for the entry form.
+ */
+function methodIndex(tokens: readonly string[]): number | Command {
+  const paired = tokens.findIndex((token, i) => isMethod(token) && isOutcome(tokens[i + 1]));
+  if (paired === 0) return invalid('errors.log.no_customer');
+  if (paired > 0) return paired;
+  const later = tokens.findIndex((token, i) => i > 0 && isMethod(token));
+  if (later > 0) return later;
+  const outcomeLater = tokens.some((token, i) => i > 0 && isOutcome(token));
+  if (isMethod(tokens[0]) && (tokens.length === 1 || outcomeLater)) {
+    return invalid('errors.log.no_customer');
+  }
+  if (outcomeLater) return invalid('errors.log.no_method', { words: CONTACT_METHOD_HINT });
+  return { kind: 'log_form', query: tokens.join(' ') };
+}
+
+const INVOICE_REF = /^(?=[^0-9]*[0-9])[A-Za-z0-9_/.-]+$/u;
+
+/**
+ * The invoice numbers a token names, or undefined if it is note text. Invoice numbers from
+ * ERPs and accounting systems are ASCII with at least one digit (INV-1203, 2026-0042);
+ * a leading `#` marks anything as one (#請求A). Full-width forms fold (＃ＩＮＶ－１ →
+ * INV-1), and `INV-1,INV-2` or `INV-1、INV-2` lists several.
+ */
+function invoiceRefs(token: string): string[] | undefined {
+  const parts = token
+    .normalize('NFKC')
+    .split(/[,、]/u)
+    .filter((part) => part !== '');
+  if (parts.length === 0) return undefined;
+  const refs: string[] = [];
+  for (const part of parts) {
+    if (part.startsWith('#') && part.length > 1) refs.push(part.slice(1));
+    else if (INVOICE_REF.test(part)) refs.push(part);
+    else return undefined;
+  }
+  return refs;
+}
+
+/**
+ * `/credit log <customer…> <method> <outcome> [date amount] [invoice refs] [note…]`.
+ * Promise data follows only the outcome promise and invoice refs only the outcome dispute;
+ * everything else is the free-text note. The grammar checks that the promise date and
+ * amount are there, not what they say: the use case reads them against today and the
+ * customer's currency.
+ */
+function parseLog(tokens: readonly string[]): Command {
+  if (tokens.length === 0) return invalid('errors.log.no_customer');
+  const at = methodIndex(tokens);
+  if (typeof at !== 'number') return at;
+  const methodWord = tokens[at] ?? '';
+  const method = contactMethod(methodWord);
+  const outcome = contactOutcome(tokens[at + 1] ?? '');
+  if (method === undefined) return invalid('errors.log.no_method', { words: CONTACT_METHOD_HINT });
+  if (outcome === undefined) {
+    return invalid('errors.log.no_outcome', { method: methodWord, words: CONTACT_OUTCOME_HINT });
+  }
+  const query = tokens.slice(0, at).join(' ');
+  let rest = tokens.slice(at + 2);
+  let promise: PromiseText | undefined;
+  const refs: string[] = [];
+  if (outcome === 'promise') {
+    const [dateText, amountText] = rest;
+    if (dateText === undefined || amountText === undefined) {
+      return invalid('errors.log.promise_incomplete');
+    }
+    promise = { dateText, amountText };
+    rest = rest.slice(2);
+  } else if (outcome === 'dispute') {
+    let taken = 0;
+    for (const token of rest) {
+      const found = invoiceRefs(token);
+      if (found === undefined) break;
+      for (const ref of found) if (!refs.includes(ref)) refs.push(ref);
+      taken += 1;
+    }
+    rest = rest.slice(taken);
+  }
+  const note = rest.join(' ');
+  const length = [...note].length;
+  if (length > MAX_NOTE_LENGTH) {
+    return invalid('errors.log.note_too_long', { max: MAX_NOTE_LENGTH, length });
+  }
+  return {
+    kind: 'log',
+    query,
+    method,
+    outcome,
+    ...(promise ? { promise } : {}),
+    invoiceRefs: refs,
+    note,
+  };
 }
