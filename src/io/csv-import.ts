@@ -134,18 +134,22 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     const parser = parse({
       delimiter,
       relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
+      // Line numbers are counted here rather than by csv-parse's `info`, which costs a fifth
+      // of the parse: each record starts one line after the previous one ended, and a quoted
+      // field carries its own line breaks. Empty lines are counted, then skipped.
+      skip_empty_lines: false,
       bom: true,
     });
     const feeding = pipeline(source, decoder(encoding), parser);
     // Read errors surface through the parser below; this keeps an early exit (a bad header)
     // from leaving the pipeline's rejection unhandled.
     feeding.catch(() => undefined);
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
+    let nextLine = 1;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = nextLine;
+      nextLine += 1;
+      for (const field of record) if (field.includes('\n')) nextLine += field.split('\n').length - 1;
+      if (record.length === 1 && record[0] === '') continue;
       if (header.length === 0) {
         header = record.map((h) => h.trim());
         columns = resolveColumns(o.kind, header, o.mapping);
@@ -153,14 +157,14 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
       }
       const raw: Record<string, unknown> = { ...(o.mapping?.constants ?? {}) };
       for (const [field, at] of columns) raw[field] = record[at];
-      rows.set(info.lines, record);
+      rows.set(line, record);
       if (record.length !== header.length) {
         const params = { expected: header.length, got: record.length };
         const errors = [{ field: '', code: 'errors.import.column_count', params }];
-        report([session.refuse({ ref: info.lines, errors })]);
+        report([session.refuse({ ref: line, errors })]);
         continue;
       }
-      batch.push({ ref: info.lines, raw });
+      batch.push({ ref: line, raw });
       if (batch.length >= (o.batchSize ?? 1_000)) await flush();
     }
     await feeding;

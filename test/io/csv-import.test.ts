@@ -152,6 +152,25 @@ describe('importing the IBM accounts-receivable sample', () => {
   });
 });
 
+describe('line numbers', () => {
+  it('name the line a bad row starts on, across quoted line breaks, blank lines and CRLF', async () => {
+    const file = join(dir, 'multiline.csv');
+    const rows = [
+      'externalId,customerCode,issuedOn,dueOn,amount,currency,number',
+      'ML-1,0379-NEVHP,2026-10-01,2026-10-31,1.00,USD,"first\r\nsecond\r\nthird"',
+      '',
+      'ML-2,0379-NEVHP,2026-10-01,2026-10-31,oops,USD,A-2',
+      'ML-3,0379-NEVHP,2026-02-30,2026-10-31,3.00,USD,A-3',
+    ];
+    writeFileSync(file, `${rows.join('\r\n')}\r\n`);
+    const result = await load('invoices', file);
+    expect(result.problems.map((p) => [p.line, p.column])).toEqual([
+      [6, 'amount'],
+      [7, 'issuedOn'],
+    ]);
+  });
+});
+
 describe('a file with bad rows', () => {
   let file: string;
   beforeAll(() => {

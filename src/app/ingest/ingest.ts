@@ -216,12 +216,29 @@ export function createImportSession(options: {
     return converted;
   }
 
+  // Customers do not change while rows that refer to them are imported: each code is looked
+  // up once per import, not once per batch.
+  const customerCache = new Map<string, CustomerRef | undefined>();
+  async function customersFor(codes: readonly string[]): Promise<Map<string, CustomerRef>> {
+    const missing = [...new Set(codes.filter((c) => c !== '' && !customerCache.has(c)))];
+    if (missing.length > 0) {
+      const found = await ledger.customersByCode(missing);
+      for (const code of missing) customerCache.set(code, found.get(code));
+    }
+    const result = new Map<string, CustomerRef>();
+    for (const code of codes) {
+      const customer = customerCache.get(code);
+      if (customer) result.set(code, customer);
+    }
+    return result;
+  }
+
   async function apply(items: readonly IngestItem[]): Promise<Rejection[]> {
     tally.read += items.length;
     const codes = items.map((i) =>
       String(i.raw[needsCustomer ? 'customerCode' : 'code'] ?? '').trim(),
     );
-    const customers = await ledger.customersByCode(codes.filter(Boolean));
+    const customers = needsCustomer ? await customersFor(codes) : new Map<string, CustomerRef>();
     const existing =
       kind === 'invoices'
         ? await ledger.existingInvoices(items.map((i) => String(i.raw.externalId ?? '').trim()))
