@@ -111,6 +111,7 @@ export const configSchema = z.object({
     error: 'config.expected.database_url',
   }),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
+  POLICY_DIR: optionalText,
   PORT: portNumber,
   PUBLIC_BASE_URL: url(),
   DEFAULT_LOCALE: locale,
@@ -134,6 +135,8 @@ type RawConfig = z.output<typeof configSchema>;
 export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Where the credit policy files are read from; undefined: the shipped `config/`. */
+  readonly policyDir: string | undefined;
   readonly port: number;
   readonly publicBaseUrl: string | undefined;
   readonly defaultLocale: Locale;
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
+    policyDir: raw.POLICY_DIR,
     port: raw.PORT,
     publicBaseUrl: raw.PUBLIC_BASE_URL,
     defaultLocale: raw.DEFAULT_LOCALE,

@@ -8,6 +8,7 @@ import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
 import { createHttpApp, type HttpServer, startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { loadPolicy } from './policy-files.ts';
 import { configOrExit, describeStartupError, i18n } from './startup.ts';
 
 // Composition root: configuration → database → migrations → (demo data) → HTTP → adapters.
@@ -34,6 +35,7 @@ function consoleUserName(): string {
 }
 
 async function main(): Promise<void> {
+  const policy = loadPolicy(config.policyDir);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   // What every surface shares: the console and chat bot, and the HTTP server.
   const core: BotDeps = {
     store,
+    policy,
     clock: { now: () => new Date() },
     i18n,
     logger,

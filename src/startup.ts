@@ -4,6 +4,7 @@ import type { Translate } from './chat/i18n.ts';
 import { createI18n, type I18n } from './chat/i18n.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
+import { isDomainError } from './domain/errors.ts';
 
 // What main.ts and cli.ts share: reading the configuration and turning start-up failures
 // into one localized line for the operator.
@@ -38,6 +39,9 @@ export function describeStartupError(error: unknown, t: Translate): string | und
       holder: error.holder,
       since: error.since,
     });
+  }
+  if (isDomainError(error) && error.code.startsWith('errors.policy.')) {
+    return t(error.code, error.params);
   }
   const code = (error as { code?: string } | undefined)?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {

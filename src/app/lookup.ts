@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.ts';
 import { money, ratioBasisPoints } from '../domain/money.ts';
 import { searchKeys } from '../domain/names.ts';
 import { computeStatus, type Status } from '../domain/status.ts';
+import type { CreditPolicy } from './policy.ts';
 import type { Clock, CustomerMatch, CustomerSnapshot, Store } from './ports.ts';
 
 export const MAX_QUERY_LENGTH = 100;
@@ -36,7 +37,7 @@ export interface LookupDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly timeZone: string;
-  readonly agingEdges?: readonly number[];
+  readonly policy: CreditPolicy;
 }
 
 /** Adds what is derived from the stored facts: exposure, utilisation and the status colour. */
@@ -44,20 +45,25 @@ export function viewCustomer(
   snapshot: CustomerSnapshot,
   asOf: IsoDate,
   buckets: readonly AgingBucket[],
+  policy: CreditPolicy,
 ): CustomerView {
   const own = snapshot.aging.find((row) => row.currency === snapshot.currency);
   const receivables =
     (own?.bucketMinor.reduce((a, b) => a + b, 0) ?? 0) + (own?.disputedMinor ?? 0);
   const exposureMinor = money(receivables + snapshot.openOrders.minor, snapshot.currency).minor;
   const utilisationBp = ratioBasisPoints(exposureMinor, snapshot.creditLimit.minor);
-  const status = computeStatus({
-    utilisationBp: snapshot.creditLimit.minor === 0 && exposureMinor > 0 ? Infinity : utilisationBp,
-    maxDaysOverdue: snapshot.maxDaysOverdue,
-    rating: snapshot.assessment?.rating,
-    phase: snapshot.phase,
-    creditHold: snapshot.creditHold,
-    blacklisted: snapshot.blacklisted,
-  });
+  const status = computeStatus(
+    {
+      utilisationBp:
+        snapshot.creditLimit.minor === 0 && exposureMinor > 0 ? Infinity : utilisationBp,
+      maxDaysOverdue: snapshot.maxDaysOverdue,
+      rating: snapshot.assessment?.rating,
+      phase: snapshot.phase,
+      creditHold: snapshot.creditHold,
+      blacklisted: snapshot.blacklisted,
+    },
+    policy.status,
+  );
   return { ...snapshot, asOf, buckets, exposureMinor, utilisationBp, status };
 }
 
@@ -90,12 +96,12 @@ export async function lookUpCustomer(deps: LookupDeps, rawQuery: string): Promis
     return { kind: 'choose', query, candidates: best.slice(0, MAX_CANDIDATES) };
   }
   const asOf = dateInTimeZone(deps.clock.now(), deps.timeZone);
-  const buckets = agingBuckets(deps.agingEdges);
+  const buckets = agingBuckets(deps.policy.aging.edges);
   const snapshot = await deps.store.customers.snapshot({
     customerId: only.customerId,
     asOf,
     buckets,
   });
   if (!snapshot) throw new DomainError('errors.customer.not_found', { query });
-  return { kind: 'found', customer: viewCustomer(snapshot, asOf, buckets) };
+  return { kind: 'found', customer: viewCustomer(snapshot, asOf, buckets, deps.policy) };
 }

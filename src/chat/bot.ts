@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isLocale, type Locale } from '../app/locales.ts';
 import { lookUpCustomer } from '../app/lookup.ts';
+import type { CreditPolicy } from '../app/policy.ts';
 import type { Clock, Identity, Logger, Store, User } from '../app/ports.ts';
 import { resolveUser, setUserLocale } from '../app/users.ts';
 import type { Role } from '../domain/credit.ts';
@@ -23,6 +24,7 @@ export interface ChatRequest {
 
 export interface BotDeps {
   readonly store: Store;
+  readonly policy: CreditPolicy;
   readonly clock: Clock;
   readonly i18n: I18n;
   readonly logger: Logger;

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { daysBetween, type IsoDate } from './dates.ts';
 import { DomainError } from './errors.ts';
+import { parsePolicy } from './policy.ts';
 
 /**
  * An aging bucket by days past due, inclusive on both ends. `current` is not yet due
@@ -46,4 +48,35 @@ export function bucketIndex(
     (b) => days >= b.fromDays && (b.toDays === undefined || days <= b.toDays),
   );
   return index === -1 ? buckets.length - 1 : index;
+}
+
+export interface AgingPolicy {
+  readonly version: string;
+  /** Upper edges of the overdue buckets, in days: [30, 60, 90] gives 1–30, 31–60, 61–90, 91+. */
+  readonly edges: readonly number[];
+}
+
+export const DEFAULT_AGING_POLICY: AgingPolicy = { version: '2026-11', edges: DEFAULT_AGING_EDGES };
+
+const agingSchema = z
+  .strictObject({
+    version: z.string().min(1),
+    edges: z.array(z.number().int().min(1).max(3_650)).min(1).max(8),
+  })
+  .superRefine((value, ctx) => {
+    value.edges.forEach((edge, i) => {
+      if (i > 0 && edge <= (value.edges[i - 1] ?? 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['edges', i],
+          message: 'errors.policy.aging_edges_order',
+          params: { edges: value.edges.join(', ') },
+        });
+      }
+    });
+  });
+
+/** `config/aging.json`: the bucket edges every aging view uses. */
+export function parseAgingPolicy(raw: unknown): AgingPolicy {
+  return parsePolicy('aging', agingSchema, raw);
 }

@@ -1,4 +1,6 @@
-import type { Phase, Rating, StatusColour } from './credit.ts';
+import { z } from 'zod';
+import { PHASES, type Phase, RATINGS, type Rating, type StatusColour } from './credit.ts';
+import { parsePolicy } from './policy.ts';
 
 /** What the traffic light looks at. Utilisation is in basis points (10000 = 100 %). */
 export interface StatusInput {
@@ -27,6 +29,36 @@ export const DEFAULT_STATUS_THRESHOLDS: StatusThresholds = {
   redRatings: ['E'],
   redPhases: ['watch', 'incident'],
 };
+
+export interface StatusPolicy extends StatusThresholds {
+  readonly version: string;
+}
+
+const statusSchema = z
+  .strictObject({
+    version: z.string().min(1),
+    yellowUtilisationBp: z.number().int().min(0).max(100_000),
+    redUtilisationBp: z.number().int().min(0).max(100_000),
+    redDaysOverdue: z.number().int().min(0).max(3_650),
+    yellowRatings: z.array(z.enum(RATINGS)),
+    redRatings: z.array(z.enum(RATINGS)),
+    redPhases: z.array(z.enum(PHASES)),
+  })
+  .superRefine((value, ctx) => {
+    if (value.yellowUtilisationBp > value.redUtilisationBp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['yellowUtilisationBp'],
+        message: 'errors.policy.status_utilisation_order',
+        params: { yellow: value.yellowUtilisationBp, red: value.redUtilisationBp },
+      });
+    }
+  });
+
+/** `config/status.json`: where yellow and red begin. */
+export function parseStatusPolicy(raw: unknown): StatusPolicy {
+  return parsePolicy('status', statusSchema, raw);
+}
 
 /** Reason codes double as i18n keys under `status.reason.*`. */
 export interface Status {

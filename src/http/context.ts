@@ -9,7 +9,6 @@ import type { Translate } from '../chat/i18n.ts';
 export interface HttpDeps extends BotDeps {
   /** token → name; the name is the actor in audit entries and logs. */
   readonly apiTokens: ReadonlyMap<string, string>;
-  readonly agingEdges?: readonly number[];
 }
 
 /** Per-request values, set by the first middleware (and `actor` by the bearer check). */

@@ -68,10 +68,10 @@ export function customerHandler(deps: HttpDeps) {
     const ref = (await deps.store.ledger.customersByCode([code])).get(code);
     if (!ref) throw notFound;
     const asOf = dateInTimeZone(deps.clock.now(), deps.timeZone);
-    const buckets = agingBuckets(deps.agingEdges);
+    const buckets = agingBuckets(deps.policy.aging.edges);
     const snapshot = await deps.store.customers.snapshot({ customerId: ref.id, asOf, buckets });
     if (!snapshot) throw notFound;
-    return c.json(customerSummary(viewCustomer(snapshot, asOf, buckets)));
+    return c.json(customerSummary(viewCustomer(snapshot, asOf, buckets, deps.policy)));
   };
 }
 
@@ -92,7 +92,7 @@ export function agingHandler(deps: HttpDeps) {
     const reports = await agingReport(deps.store.reports, {
       asOf,
       ...(currency ? { currency } : {}),
-      ...(deps.agingEdges ? { edges: deps.agingEdges } : {}),
+      edges: deps.policy.aging.edges,
     });
     return c.json(reports);
   };

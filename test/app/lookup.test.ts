@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LookupDeps, lookUpCustomer, MAX_QUERY_LENGTH } from '../../src/app/lookup.ts';
+import { DEFAULT_POLICY } from '../../src/app/policy.ts';
 import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -8,7 +9,12 @@ let deps: LookupDeps;
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'demo' });
-  deps = { store: database.store, clock: { now: () => TEST_NOW }, timeZone: TEST_TIMEZONE };
+  deps = {
+    store: database.store,
+    clock: { now: () => TEST_NOW },
+    timeZone: TEST_TIMEZONE,
+    policy: DEFAULT_POLICY,
+  };
 });
 afterAll(async () => {
   await database?.close();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/app/ports.ts';
 import { type Bot, type ChatRequest, createBot, localeFromTag } from '../../src/chat/bot.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
+import { loadPolicy } from '../../src/policy-files.ts';
 import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -20,6 +21,7 @@ beforeAll(async () => {
     logger,
     defaultLocale: 'en',
     timeZone: TEST_TIMEZONE,
+    policy: loadPolicy(),
   });
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookUpCustomer } from '../../src/app/lookup.ts';
+import { DEFAULT_POLICY } from '../../src/app/policy.ts';
 import { type AgingReport, agingReport } from '../../src/app/reports.ts';
 import type { CustomerSummary } from '../../src/http/reads.ts';
 import { TEST_NOW, TEST_TIMEZONE, TEST_TODAY } from '../support/constants.ts';
@@ -21,7 +22,12 @@ describe('GET /api/v1/customers/{code}', () => {
     const response = await http.get('/api/v1/customers/C0001');
     expect(response.status).toBe(200);
     const summary = await jsonOf<CustomerSummary>(response);
-    const deps = { store: database.store, clock: { now: () => TEST_NOW }, timeZone: TEST_TIMEZONE };
+    const deps = {
+      store: database.store,
+      clock: { now: () => TEST_NOW },
+      timeZone: TEST_TIMEZONE,
+      policy: DEFAULT_POLICY,
+    };
     const card = await lookUpCustomer(deps, 'C0001');
     if (card.kind !== 'found') throw new Error('C0001 is in the demo ledger');
     expect(summary).toMatchObject({

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/app/ports.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
 import type { HttpEnv } from '../../src/http/context.ts';
 import { createHttpApp } from '../../src/http/server.ts';
+import { loadPolicy } from '../../src/policy-files.ts';
 import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -45,6 +46,7 @@ export function createHarness(database: Pick<TestDatabase, 'store'>): Harness {
     logger,
     defaultLocale: 'en',
     timeZone: TEST_TIMEZONE,
+    policy: loadPolicy(),
     apiTokens: TOKENS,
   });
   const auth = { Authorization: `Bearer ${TOKEN}` };

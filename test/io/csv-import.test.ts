@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityKind } from '../../src/app/ingest/entities.ts';
 import { lookUpCustomer } from '../../src/app/lookup.ts';
+import { DEFAULT_POLICY } from '../../src/app/policy.ts';
 import { agingReport } from '../../src/app/reports.ts';
 import { importCsv } from '../../src/io/csv-import.ts';
 import { loadMapping } from '../../src/io/mapping.ts';
@@ -243,7 +244,12 @@ describe('a Shift_JIS export from a Japanese ERP', () => {
     expect(customers.tally).toMatchObject({ inserted: 6, rejected: 0 });
     const invoices = await load('invoices', SJIS, { mapping: 'jp-erp-invoices.json' });
     expect(invoices.tally).toMatchObject({ inserted: 12, rejected: 0 });
-    const deps = { store: database.store, clock: { now: () => TEST_NOW }, timeZone: 'Asia/Tokyo' };
+    const deps = {
+      store: database.store,
+      clock: { now: () => TEST_NOW },
+      timeZone: 'Asia/Tokyo',
+      policy: DEFAULT_POLICY,
+    };
     const found = await lookUpCustomer(deps, 'たかはし');
     expect(found.kind).toBe('found');
     if (found.kind !== 'found') return;
