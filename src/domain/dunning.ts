@@ -38,7 +38,7 @@ export interface DunningPolicy {
 }
 
 export const DEFAULT_DUNNING_POLICY: DunningPolicy = {
-  version: '1',
+  version: '2026-11',
   ladder: [
     { step: 'friendly_reminder', fromDays: 1 },
     { step: 'call', fromDays: 8 },

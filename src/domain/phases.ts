@@ -139,7 +139,7 @@ export interface PhaseRules {
 }
 
 export const DEFAULT_PHASE_RULES: PhaseRules = {
-  version: '1',
+  version: '2026-11',
   eventWindowDays: 30,
   watch: {
     ratingDropGrades: 2,
