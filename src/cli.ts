@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Translate } from './chat/i18n.ts';
+import { runAssess } from './cli-assess.ts';
 import { runImport } from './cli-import.ts';
 import { runReport } from './cli-report.ts';
 import { EXIT, UsageError, withDatabase } from './cli-support.ts';
@@ -87,6 +88,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await runImport(config, t, args);
       case 'report':
         return await runReport(config, t, args);
+      case 'assess':
+        return await runAssess(config, t, args);
       case undefined:
       case 'help':
       case '--help':

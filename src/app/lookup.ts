@@ -1,11 +1,14 @@
 import { type AgingBucket, agingBuckets } from '../domain/aging.ts';
 import { dateInTimeZone, type IsoDate } from '../domain/dates.ts';
 import { DomainError } from '../domain/errors.ts';
-import { money, ratioBasisPoints } from '../domain/money.ts';
+import { utilisationBp as utilisationOf } from '../domain/limits.ts';
+import { money } from '../domain/money.ts';
 import { searchKeys } from '../domain/names.ts';
 import { computeStatus, type Status } from '../domain/status.ts';
+import { type CollectionOutlook, collectionOutlook, evaluatePromisesAsOf } from './collections.ts';
 import type { CreditPolicy } from './policy.ts';
 import type { Clock, CustomerMatch, CustomerSnapshot, Store } from './ports.ts';
+import { customerProposal, type PhaseMoveProposal } from './proposals.ts';
 
 export const MAX_QUERY_LENGTH = 100;
 const MAX_CANDIDATES = 8;
@@ -16,8 +19,13 @@ export interface CustomerView extends CustomerSnapshot {
   readonly buckets: readonly AgingBucket[];
   /** Open receivables in the customer's currency plus open orders. */
   readonly exposureMinor: number;
+  /** Basis points; undefined: exposure with no limit granted, which the status counts as over limit. */
   readonly utilisationBp: number | undefined;
   readonly status: Status;
+  /** What the phase rules propose (or, for a strategic account, flag); absent when none fire. */
+  readonly proposal?: PhaseMoveProposal;
+  /** The next dunning step, or the promise that holds it back; absent when nothing is overdue. */
+  readonly collection?: CollectionOutlook;
 }
 
 export type LookupResult =
@@ -51,11 +59,10 @@ export function viewCustomer(
   const receivables =
     (own?.bucketMinor.reduce((a, b) => a + b, 0) ?? 0) + (own?.disputedMinor ?? 0);
   const exposureMinor = money(receivables + snapshot.openOrders.minor, snapshot.currency).minor;
-  const utilisationBp = ratioBasisPoints(exposureMinor, snapshot.creditLimit.minor);
+  const utilisationBp = utilisationOf(exposureMinor, snapshot.creditLimit.minor);
   const status = computeStatus(
     {
-      utilisationBp:
-        snapshot.creditLimit.minor === 0 && exposureMinor > 0 ? Infinity : utilisationBp,
+      utilisationBp,
       maxDaysOverdue: snapshot.maxDaysOverdue,
       rating: snapshot.assessment?.rating,
       phase: snapshot.phase,
@@ -75,11 +82,16 @@ function pick(matches: readonly CustomerMatch[]): CustomerMatch[] | undefined {
   return undefined;
 }
 
+/** The customer a query names: exactly one, or the pick list or suggestions to answer with. */
+export type CustomerSearch =
+  | { readonly kind: 'one'; readonly query: string; readonly match: CustomerMatch }
+  | Exclude<LookupResult, { readonly kind: 'found' }>;
+
 /**
- * `/credit <query>`: one match → the customer; several equally good → a pick list;
- * only look-alikes → suggestions, never a guess at someone else's credit file.
+ * The search behind `/credit <query>` and every command that names a customer: one match →
+ * that customer; several equally good → a pick list; only look-alikes → suggestions.
  */
-export async function lookUpCustomer(deps: LookupDeps, rawQuery: string): Promise<LookupResult> {
+export async function findCustomer(store: Store, rawQuery: string): Promise<CustomerSearch> {
   const query = rawQuery.trim();
   if (query.length === 0) throw new DomainError('errors.lookup.empty_query');
   if ([...query].length > MAX_QUERY_LENGTH) {
@@ -88,20 +100,55 @@ export async function lookUpCustomer(deps: LookupDeps, rawQuery: string): Promis
   const keys = searchKeys(query);
   if (keys.length === 0) return { kind: 'none', query, suggestions: [] };
 
-  const matches = await deps.store.customers.search(keys, 20);
+  const matches = await store.customers.search(keys, 20);
   const best = pick(matches);
   if (!best) return { kind: 'none', query, suggestions: matches.slice(0, MAX_SUGGESTIONS) };
   const [only] = best;
   if (best.length > 1 || !only) {
     return { kind: 'choose', query, candidates: best.slice(0, MAX_CANDIDATES) };
   }
-  const asOf = dateInTimeZone(deps.clock.now(), deps.timeZone);
+  return { kind: 'one', query, match: only };
+}
+
+/**
+ * `/credit <query>`: one match → the customer; several equally good → a pick list;
+ * only look-alikes → suggestions, never a guess at someone else's credit file. The card is
+ * as of `options.asOf`, by default today in `deps.timeZone`.
+ */
+export async function lookUpCustomer(
+  deps: LookupDeps,
+  rawQuery: string,
+  options: { readonly asOf?: IsoDate } = {},
+): Promise<LookupResult> {
+  const found = await findCustomer(deps.store, rawQuery);
+  if (found.kind !== 'one') return found;
+  const { query, match: only } = found;
+  const today = dateInTimeZone(deps.clock.now(), deps.timeZone);
+  const asOf = options.asOf ?? today;
   const buckets = agingBuckets(deps.policy.aging.edges);
+  const { customerId } = only;
+  // Promises kept or broken by now are stored so before the card shows the open ones.
+  await evaluatePromisesAsOf(deps.store, asOf, {
+    timeZone: deps.timeZone,
+    customerIds: [customerId],
+    persist: asOf <= today,
+  });
   const snapshot = await deps.store.customers.snapshot({
     customerId: only.customerId,
     asOf,
     buckets,
   });
   if (!snapshot) throw new DomainError('errors.customer.not_found', { query });
-  return { kind: 'found', customer: viewCustomer(snapshot, asOf, buckets, deps.policy) };
+  const outlook = await collectionOutlook(deps.store, {
+    customerId,
+    asOf,
+    timeZone: deps.timeZone,
+    policy: deps.policy.dunning,
+  });
+  const proposal = await customerProposal(deps, customerId, asOf);
+  const view: CustomerView = {
+    ...viewCustomer(snapshot, asOf, buckets, deps.policy),
+    ...(proposal ? { proposal } : {}),
+  };
+  return { kind: 'found', customer: outlook ? { ...view, collection: outlook } : view };
 }

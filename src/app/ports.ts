@@ -2,7 +2,10 @@ import type { AgingBucket } from '../domain/aging.ts';
 import type { ContactMethod, ContactOutcome, Phase, Rating, Role } from '../domain/credit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Money } from '../domain/money.ts';
+import type { AssessmentDetail, AssessmentRepository } from './assessment-ports.ts';
+import type { CollectionsRepository, ContactRepository } from './collections-ports.ts';
 import type { LedgerWriter } from './ingest/records.ts';
+import type { KpiRepository } from './kpi-ports.ts';
 import type { Locale } from './locales.ts';
 
 // The ports the use cases need. `src/db/` implements them over Kysely; tests use the same
@@ -70,6 +73,8 @@ export interface CustomerSnapshot {
         readonly rating: Rating;
         readonly pd: number | null;
         readonly assessedAt: Date;
+        /** The "why" and the recommended limit with its components. */
+        readonly detail: AssessmentDetail;
       }
     | undefined;
   readonly aging: readonly AgingRow[];
@@ -185,6 +190,10 @@ export interface Store {
   readonly ledger: LedgerWriter;
   readonly reports: ReportRepository;
   readonly idempotency: IdempotencyStore;
+  readonly assessments: AssessmentRepository;
+  readonly kpis: KpiRepository;
+  readonly contacts: ContactRepository;
+  readonly collections: CollectionsRepository;
   /** A round trip to the database (`select 1`), for health checks. */
   ping(): Promise<void>;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { logContact } from '../app/contacts.ts';
 import { isLocale, type Locale } from '../app/locales.ts';
 import { lookUpCustomer } from '../app/lookup.ts';
 import type { CreditPolicy } from '../app/policy.ts';
@@ -8,6 +9,7 @@ import type { Role } from '../domain/credit.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { type Card, messageCard } from './card.ts';
 import { type Command, parseCommand } from './command.ts';
+import { contactFormCard, loggedContactCard } from './contact-card.ts';
 import { type CardContext, chooseCard, customerCard, noMatchCard } from './customer-card.ts';
 import type { I18n, Translate } from './i18n.ts';
 
@@ -45,7 +47,14 @@ export function localeFromTag(tag: string | undefined): Locale | undefined {
 function helpCard(t: Translate): Card {
   return {
     title: t('help.title'),
-    lines: [t('help.lookup'), t('help.lang'), t('help.help'), '', t('help.examples')],
+    lines: [
+      t('help.lookup'),
+      t('help.log'),
+      t('help.lang'),
+      t('help.help'),
+      '',
+      t('help.examples'),
+    ],
   };
 }
 
@@ -67,11 +76,14 @@ export function createBot(deps: BotDeps): Bot {
         return messageCard(t('unavailable.title'), [
           t('unavailable.body', { command: `/credit ${command.feature}` }),
         ]);
-      case 'log':
+      case 'log': {
+        const logged = await logContact(deps, user, command);
+        if (logged.kind === 'logged') return loggedContactCard(logged, ctx);
+        if (logged.kind === 'choose') return chooseCard(logged.query, logged.candidates, ctx);
+        return noMatchCard(logged.query, logged.suggestions, ctx);
+      }
       case 'log_form':
-        return messageCard(t('unavailable.title'), [
-          t('unavailable.body', { command: '/credit log' }),
-        ]);
+        return contactFormCard(command.query, ctx);
       case 'lang': {
         if (!command.value) {
           return messageCard(t('lang.current', { language: t(`lang.name.${ctx.locale}`) }), [

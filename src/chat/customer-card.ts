@@ -1,8 +1,10 @@
+import type { CollectionOutlook } from '../app/collections.ts';
 import type { Locale } from '../app/locales.ts';
 import type { CustomerView } from '../app/lookup.ts';
 import type { CustomerMatch } from '../app/ports.ts';
 import type { AgingBucket } from '../domain/aging.ts';
 import { money } from '../domain/money.ts';
+import { assessmentSections } from './assessment-card.ts';
 import type { Card, CardAction, CardField, CardSection } from './card.ts';
 import { formatDate, formatDateTime, formatMoney, formatPercent } from './format.ts';
 import type { Translate } from './i18n.ts';
@@ -19,6 +21,21 @@ export function bucketLabel(bucket: AgingBucket, t: Translate): string {
   return t('aging.range', { from: bucket.fromDays, to: bucket.toDays });
 }
 
+/** "Next collection step: Collection call (12 days overdue)", or the promise holding it back. */
+function nextStepField(next: CollectionOutlook, t: Translate, locale: Locale): CardField {
+  const step = t(`dunning.step.${next.step}`);
+  return {
+    label: t('card.next_step'),
+    value:
+      next.kind === 'due'
+        ? t('card.next_step_due', { step, count: next.maxDaysOverdue })
+        : t('card.next_step_paused', {
+            step,
+            paused: t('dunning.paused_until', { date: formatDate(next.pausedUntil, locale) }),
+          }),
+  };
+}
+
 function keyFields(c: CustomerView, { t, locale }: CardContext): CardField[] {
   const a = c.assessment;
   const fields: CardField[] = [
@@ -33,7 +50,7 @@ function keyFields(c: CustomerView, { t, locale }: CardContext): CardField[] {
     {
       label: t('card.utilisation'),
       value:
-        c.utilisationBp === undefined
+        c.utilisationBp === undefined || c.creditLimit.minor === 0
           ? t(c.exposureMinor > 0 ? 'card.no_limit' : 'card.none')
           : formatPercent(c.utilisationBp, locale),
     },
@@ -46,6 +63,7 @@ function keyFields(c: CustomerView, { t, locale }: CardContext): CardField[] {
       value: t('card.days', { count: c.maxDaysOverdue }),
     });
   }
+  if (c.collection) fields.push(nextStepField(c.collection, t, locale));
   if (c.openOrders.minor > 0) {
     fields.push({ label: t('card.open_orders'), value: formatMoney(c.openOrders, locale) });
   }
@@ -141,7 +159,7 @@ export function customerCard(c: CustomerView, ctx: CardContext): Card {
             }),
     },
     fields: keyFields(c, ctx),
-    sections: [agingSection(c, ctx), ...followUpSections(c, ctx)],
+    sections: [agingSection(c, ctx), ...assessmentSections(c, ctx), ...followUpSections(c, ctx)],
     actions,
     footer: c.assessment
       ? t('card.footer_assessed', {

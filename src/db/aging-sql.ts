@@ -24,11 +24,12 @@ export function openAsOf(asOf: IsoDate, customerId?: number): RawBuilder<unknown
        select invoice_id, sum(amount_minor) as paid_later
        from payment_allocations where applied_on > ${asOf}::date group by invoice_id
      )
-     select i.currency, i.due_on, i.disputed, i.open_amount_minor + coalesce(l.paid_later, 0) as open
+     select i.customer_id, i.currency, i.due_on, i.disputed,
+       i.open_amount_minor + coalesce(l.paid_later, 0) as open
      from invoices i left join later l on l.invoice_id = i.id
      where i.open_amount_minor > 0 and i.issued_on <= ${asOf}::date${own}
      union all
-     select i.currency, i.due_on, i.disputed, l.paid_later as open
+     select i.customer_id, i.currency, i.due_on, i.disputed, l.paid_later as open
      from later l join invoices i on i.id = l.invoice_id
      where i.open_amount_minor = 0 and i.issued_on <= ${asOf}::date${own})`;
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { readAssessmentDetail } from '../app/assessments.ts';
 import type {
   CustomerMatch,
   CustomerRepository,
@@ -92,7 +93,18 @@ export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
       const [assessment, aging, orders, contacts, promises] = await Promise.all([
         db
           .selectFrom('credit_assessments')
-          .select(['score', 'rating', 'pd', 'assessed_at'])
+          .select([
+            'score',
+            'rating',
+            'pd',
+            'assessed_at',
+            'scorecard_version',
+            'currency',
+            'recommended_limit_minor',
+            'limit_components',
+            'contributions',
+            'inputs',
+          ])
           .where('customer_id', '=', customerId)
           .orderBy('assessed_at', 'desc')
           .orderBy('id', 'desc')
@@ -144,6 +156,14 @@ export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
               rating: assessment.rating as Rating,
               pd: assessment.pd,
               assessedAt: assessment.assessed_at,
+              detail: readAssessmentDetail({
+                scorecardVersion: assessment.scorecard_version,
+                currency: assessment.currency,
+                recommendedLimitMinor: assessment.recommended_limit_minor,
+                limitComponents: assessment.limit_components,
+                contributions: assessment.contributions,
+                inputs: assessment.inputs,
+              }),
             }
           : undefined,
         aging: aging.rows,

@@ -3,6 +3,7 @@
 import type { Insertable } from 'kysely';
 import type { Phase } from '../domain/credit.ts';
 import { addDays, daysBetween } from '../domain/dates.ts';
+import { type DemoAssessment, demoAssessments } from './demo-assessments.ts';
 import {
   type Behaviour,
   CONTACT_NOTES,
@@ -18,7 +19,12 @@ import {
   type ScriptedContact,
   UTC_OFFSET,
 } from './demo-data.ts';
-import type { CreditAssessmentsTable, OrdersTable, PaymentTerms } from './schema.ts';
+import type {
+  CreditAssessmentsTable,
+  CreditReportsTable,
+  OrdersTable,
+  PaymentTerms,
+} from './schema.ts';
 
 const CUSTOMER_SHARE: Readonly<Record<Origin, number>> = { JP: 90, CN: 60, EN: 50 };
 const HISTORY_DAYS = 540;
@@ -88,6 +94,7 @@ export interface Ledger {
   readonly customers: CustomerPlan[];
   readonly invoices: InvoicePlan[];
   readonly assessments: Coded<CreditAssessmentsTable>[];
+  readonly creditReports: Coded<CreditReportsTable>[];
   readonly orders: Coded<OrdersTable>[];
   readonly contacts: ContactPlan[];
 }
@@ -133,6 +140,7 @@ function planCustomer(random: Random, spec: NamedCustomer, index: number, today:
     scaleMinor,
     terms: closingDay ? CLOSING_DAY_TERMS : { kind: 'days_after_issue', days: termsDays },
     termsDays,
+    // Replaced by the latest assessment's review date; drawn so the ledger's stream stays put.
     nextReviewOn: addDays(today, random.int(-60, 180)),
   };
   return plan;
@@ -237,12 +245,13 @@ function numberInvoices(invoices: readonly UnnumberedInvoice[]): InvoicePlan[] {
   }));
 }
 
+/** The bureau's one-year probability of default, in basis points, by the score's rating band. */
 const RATING_BANDS = [
-  { rating: 'A', from: 80, pdBp: [20, 60], limitPct: 120 },
-  { rating: 'B', from: 65, pdBp: [60, 150], limitPct: 100 },
-  { rating: 'C', from: 50, pdBp: [150, 300], limitPct: 80 },
-  { rating: 'D', from: 35, pdBp: [300, 550], limitPct: 50 },
-  { rating: 'E', from: 0, pdBp: [550, 800], limitPct: 0 },
+  { rating: 'A', from: 80, pdBp: [20, 60] },
+  { rating: 'B', from: 65, pdBp: [60, 150] },
+  { rating: 'C', from: 50, pdBp: [150, 300] },
+  { rating: 'D', from: 35, pdBp: [300, 550] },
+  { rating: 'E', from: 0, pdBp: [550, 800] },
 ] as const;
 
 const SCORE_RANGE: Readonly<Record<Behaviour, readonly [number, number]>> = {
@@ -259,44 +268,77 @@ function drawScore(random: Random, c: CustomerPlan): number {
   return score;
 }
 
-function assessment(random: Random, c: CustomerPlan, score: number, on: string) {
+function pdFor(random: Random, score: number): number {
   const band = RATING_BANDS.find((b) => score >= b.from) ?? RATING_BANDS[4];
-  const history = Math.round(score * 0.5);
-  const size = Math.round(score * 0.3);
-  const row: Coded<CreditAssessmentsTable> = {
-    code: c.code,
-    assessed_at: `${on}T01:00:00Z`,
-    scorecard_version: 'demo-1',
-    score,
-    rating: band.rating,
-    pd: random.int(band.pdBp[0], band.pdBp[1]) / 10_000,
-    currency: c.currency,
-    recommended_limit_minor: roundDown((c.scaleMinor * band.limitPct) / 100, UNIT[c.currency]),
-    limit_components: JSON.stringify({ baseMinor: c.scaleMinor, ratingPct: band.limitPct }),
-    inputs: JSON.stringify({ behaviour: c.behaviour, segment: c.segment, termsDays: c.termsDays }),
-    contributions: JSON.stringify([
-      { factor: 'payment_history', points: history },
-      { factor: 'size', points: size },
-      { factor: 'tenure', points: score - history - size },
-    ]),
-    source: 'demo',
-    actor: 'demo',
-  };
-  return row;
+  return random.int(band.pdBp[0], band.pdBp[1]) / 10_000;
 }
 
-/** One to three assessments over the past two years, the latest first. */
-function planAssessments(random: Random, c: CustomerPlan, today: string) {
+/**
+ * One to three assessments over the past two years, the latest first, each scored by the
+ * product's scorecard from bureau reports and the customer's own invoices (`demoAssessments`
+ * draws the report figures from `profile`, a stream apart from the ledger's).
+ */
+function planAssessments(
+  random: Random,
+  profile: Random,
+  c: CustomerPlan,
+  invoices: readonly UnnumberedInvoice[],
+  today: string,
+): DemoAssessment[] {
   const latest = c.score ?? drawScore(random, c);
   const count = c.phase === 'screening' ? 1 : random.int(1, 3);
   let daysAgo = random.int(5, 150);
-  const rows: Coded<CreditAssessmentsTable>[] = [];
+  const targets: { on: string; target: number; pd: number }[] = [];
   for (let i = 0; i < count; i += 1) {
     const score = i === 0 ? latest : Math.min(100, Math.max(0, latest + random.int(-10, 10)));
-    rows.push(assessment(random, c, score, addDays(today, -daysAgo)));
+    targets.push({ on: addDays(today, -daysAgo), target: score, pd: pdFor(random, score) });
     daysAgo += random.int(120, 240);
   }
-  return rows;
+  const customer = {
+    code: c.code,
+    legalName: c.legalName,
+    currency: c.currency,
+    strategic: c.strategic ?? false,
+    scaleMinor: c.scaleMinor,
+  };
+  return demoAssessments({ random: profile, customer, invoices, targets });
+}
+
+function assessmentRows(c: CustomerPlan, assessed: readonly DemoAssessment[]) {
+  const assessments = assessed.map(
+    ({ on, evaluation: e }): Coded<CreditAssessmentsTable> => ({
+      code: c.code,
+      assessed_at: `${on}T01:00:00Z`,
+      scorecard_version: e.assessment.scorecardVersion,
+      score: e.assessment.score,
+      rating: e.assessment.rating,
+      pd: e.inputs.pd ?? null,
+      currency: c.currency,
+      recommended_limit_minor: e.recommendation.recommendedMinor,
+      limit_components: JSON.stringify(e.limit),
+      inputs: JSON.stringify(e.inputs),
+      contributions: JSON.stringify(e.assessment.contributions),
+      source: 'demo',
+      actor: 'demo',
+    }),
+  );
+  const reports = assessed.map(
+    ({ report: r }): Coded<CreditReportsTable> => ({
+      code: c.code,
+      source: r.source,
+      source_report_id: r.sourceReportId,
+      reported_on: r.reportedOn,
+      bureau_score: r.bureauScore,
+      grade: null,
+      pd: r.pd,
+      currency: r.currency,
+      capital_minor: r.capitalMinor,
+      revenue_minor: r.revenueMinor,
+      employees: null,
+      founded_on: r.foundedOn,
+    }),
+  );
+  return { assessments, reports };
 }
 
 function planOrders(random: Random, c: CustomerPlan, today: string): Coded<OrdersTable>[] {
@@ -389,17 +431,34 @@ function planContacts(
 
 export function planLedger(today: string, seed: number): Ledger {
   const random = createRandom(seed);
-  const customers = planCustomers(random, today);
+  const profile = createRandom((seed ^ 0x2545f491) >>> 0);
+  const planned = planCustomers(random, today);
+  const customers: CustomerPlan[] = [];
   const invoices: UnnumberedInvoice[] = [];
   const assessments: Coded<CreditAssessmentsTable>[] = [];
+  const creditReports: Coded<CreditReportsTable>[] = [];
   const orders: Coded<OrdersTable>[] = [];
   const contacts: ContactPlan[] = [];
-  for (const c of customers) {
-    const own = planInvoices(random, c, today);
+  for (const drawn of planned) {
+    const own = planInvoices(random, drawn, today);
     invoices.push(...own);
-    assessments.push(...planAssessments(random, c, today));
+    const assessed = planAssessments(random, profile, drawn, own, today);
+    // The next review follows from the latest assessment and its rating's cadence.
+    const next = assessed[0]?.evaluation.nextReviewOn;
+    const c = next === undefined ? drawn : { ...drawn, nextReviewOn: next };
+    customers.push(c);
+    const rows = assessmentRows(c, assessed);
+    assessments.push(...rows.assessments);
+    creditReports.push(...rows.reports);
     orders.push(...planOrders(random, c, today));
     contacts.push(...planContacts(random, c, own, today));
   }
-  return { customers, invoices: numberInvoices(invoices), assessments, orders, contacts };
+  return {
+    customers,
+    invoices: numberInvoices(invoices),
+    assessments,
+    creditReports,
+    orders,
+    contacts,
+  };
 }

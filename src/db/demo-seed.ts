@@ -166,6 +166,8 @@ async function insertAssessmentsAndOrders(
 ): Promise<void> {
   const assessments = withCustomerId(ledger.assessments, customerIds);
   await inChunks(assessments, (c) => trx.insertInto('credit_assessments').values(c).execute());
+  const reports = withCustomerId(ledger.creditReports, customerIds);
+  await inChunks(reports, (c) => trx.insertInto('credit_reports').values(c).execute());
   const orders = withCustomerId(ledger.orders, customerIds);
   await inChunks(orders, (c) => trx.insertInto('orders').values(c).execute());
 }

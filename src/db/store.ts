@@ -1,7 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
+import { createAssessmentRepository } from './assessment-repository.ts';
+import { createCollectionsRepository } from './collections-repository.ts';
+import { createContactRepository } from './contact-repository.ts';
 import { createCustomerRepository } from './customer-repository.ts';
 import { createIdempotencyRepository } from './idempotency-repository.ts';
+import { createKpiRepository } from './kpi-repository.ts';
 import { createLedgerWriter } from './ledger-writer.ts';
 import { createReportRepository } from './report-repository.ts';
 import type { DB } from './schema.ts';
@@ -38,6 +42,10 @@ export function createStore(db: Kysely<DB>): Store {
     ledger: createLedgerWriter(db),
     reports: createReportRepository(db),
     idempotency: createIdempotencyRepository(db),
+    assessments: createAssessmentRepository(db),
+    kpis: createKpiRepository(db),
+    contacts: createContactRepository(db),
+    collections: createCollectionsRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -216,11 +216,50 @@ export function paymentLateness(invoices: readonly SettledInvoice[]): PaymentLat
     weightedDays += BigInt(daysLate) * amount;
     totalAmount += amount;
   }
-  const count = BigInt(invoices.length);
+  return latenessOf(invoices.length, late, totalDays, weightedDays, totalAmount);
+}
+
+function latenessOf(
+  invoices: number,
+  late: number,
+  totalDays: bigint,
+  weightedDays: bigint,
+  totalAmount: bigint,
+): PaymentLateness {
   return {
-    invoices: invoices.length,
-    averageDaysLate: oneDecimal(totalDays, count),
+    invoices,
+    averageDaysLate: oneDecimal(totalDays, BigInt(invoices)),
     weightedAverageDaysLate: oneDecimal(weightedDays, totalAmount),
-    lateShareBp: ratioBasisPoints(late, invoices.length),
+    lateShareBp: ratioBasisPoints(late, invoices),
   };
+}
+
+/** What a database sums over settled invoices, so `paymentLateness` needs no row list. */
+export interface LatenessTotals {
+  readonly invoices: number;
+  /** Invoices settled after their due date. */
+  readonly lateInvoices: number;
+  /** Σ max(0, settledOn − dueOn). */
+  readonly totalDaysLate: number;
+  /** Σ max(0, settledOn − dueOn) × amountMinor: a BigInt when it passes 2^53 (yen × days). */
+  readonly weightedDaysLate: number | bigint;
+  readonly totalAmountMinor: number;
+}
+
+/**
+ * `paymentLateness` from its sums (a portfolio's settled invoices, aggregated in SQL):
+ * the same formulas and rounding as over the invoices themselves.
+ */
+export function paymentLatenessFromTotals(totals: LatenessTotals): PaymentLateness {
+  const invoices = Number(requireAmount('invoices', totals.invoices, 0));
+  const late = Number(requireAmount('lateInvoices', totals.lateInvoices, 0));
+  return latenessOf(
+    invoices,
+    late,
+    requireAmount('totalDaysLate', totals.totalDaysLate, 0),
+    typeof totals.weightedDaysLate === 'bigint' && totals.weightedDaysLate >= 0n
+      ? totals.weightedDaysLate
+      : requireAmount('weightedDaysLate', Number(totals.weightedDaysLate), 0),
+    requireAmount('totalAmountMinor', totals.totalAmountMinor, 0),
+  );
 }

@@ -4,6 +4,10 @@ import { parsePolicy } from './policy.ts';
 
 /** What the traffic light looks at. Utilisation is in basis points (10000 = 100 %). */
 export interface StatusInput {
+  /**
+   * As `utilisationBp` in limits.ts gives it: `undefined` means exposure above a limit of 0 —
+   * the customer trades on credit nobody granted — and counts as over the limit (red).
+   */
   readonly utilisationBp: number | undefined;
   readonly maxDaysOverdue: number;
   readonly rating: Rating | undefined;
@@ -67,9 +71,9 @@ export interface Status {
 }
 
 /**
- * Green / yellow / red. Red: over limit, more than 30 days overdue, rating E, phase
- * watch or incident, credit hold or blacklist. Yellow: 80 % utilised, 1–30 days overdue,
- * rating D. The colour is the worst reason found; every reason is listed.
+ * Green / yellow / red. Red: over limit (or exposure with no limit granted), more than 30 days
+ * overdue, rating E, phase watch or incident, credit hold or blacklist. Yellow: 80 % utilised,
+ * 1–30 days overdue, rating D. The colour is the worst reason found; every reason is listed.
  */
 export function computeStatus(
   input: StatusInput,
@@ -78,9 +82,8 @@ export function computeStatus(
   const red: string[] = [];
   const yellow: string[] = [];
   const util = input.utilisationBp;
-  if (util !== undefined && util > thresholds.redUtilisationBp) red.push('over_limit');
-  else if (util !== undefined && util >= thresholds.yellowUtilisationBp)
-    yellow.push('high_utilisation');
+  if (util === undefined || util > thresholds.redUtilisationBp) red.push('over_limit');
+  else if (util >= thresholds.yellowUtilisationBp) yellow.push('high_utilisation');
   if (input.maxDaysOverdue > thresholds.redDaysOverdue) red.push('long_overdue');
   else if (input.maxDaysOverdue > 0) yellow.push('overdue');
   if (input.rating && thresholds.redRatings.includes(input.rating)) red.push('poor_rating');

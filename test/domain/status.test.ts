@@ -25,6 +25,8 @@ describe(computeStatus.name, () => {
   it('turns red over the limit, past 30 days, at rating E, on watch or in incident', () => {
     expect(computeStatus({ ...healthy, utilisationBp: 10001 }).reasons).toEqual(['over_limit']);
     expect(computeStatus({ ...healthy, utilisationBp: 10000 }).colour).toBe('yellow');
+    // utilisationBp (limits.ts) gives undefined for exposure with no limit granted.
+    expect(computeStatus({ ...healthy, utilisationBp: undefined }).reasons).toEqual(['over_limit']);
     expect(computeStatus({ ...healthy, maxDaysOverdue: 31 }).reasons).toEqual(['long_overdue']);
     expect(computeStatus({ ...healthy, maxDaysOverdue: 30 }).colour).toBe('yellow');
     expect(computeStatus({ ...healthy, rating: 'E' }).colour).toBe('red');
