@@ -53,7 +53,7 @@ export const DEFAULT_DUNNING_POLICY: DunningPolicy = {
       { step: 'formal_notice', fromDays: 61 },
       { step: 'legal', fromDays: 121 },
     ],
-    small: [
+    small_business: [
       { step: 'friendly_reminder', fromDays: 1 },
       { step: 'call', fromDays: 5 },
       { step: 'formal_notice', fromDays: 21 },

@@ -110,8 +110,8 @@ describe(dunningDue.name, () => {
     expect(at('strategic', 60)).toBe('call');
     expect(at('strategic', 61)).toBe('formal_notice');
     expect(at('strategic', 100)).toBe('formal_notice');
-    expect(at('small', 5)).toBe('call');
-    expect(at('small', 31)).toBe('suspend_shipments');
+    expect(at('small_business', 5)).toBe('call');
+    expect(at('small_business', 31)).toBe('suspend_shipments');
     expect(at('unknown-segment', 8)).toBe('call');
   });
 
@@ -155,7 +155,7 @@ describe('dunning properties', () => {
   });
   const customerArb = fc.record({
     customerId: fc.string({ minLength: 1, maxLength: 4 }),
-    segment: fc.constantFrom('strategic', 'small', 'standard'),
+    segment: fc.constantFrom('strategic', 'small_business', 'standard'),
     invoices: fc.array(invoiceArb, { maxLength: 6 }),
   });
 
