@@ -228,6 +228,23 @@ export function createLedgerWriter(db: Kysely<DB>): LedgerWriter {
         ]),
       );
     },
+    async customerSnapshot() {
+      const rows = await db
+        .selectFrom('customers')
+        .select([
+          'id',
+          'code',
+          'currency',
+          sql<number | null>`(payment_terms->>'days')::int`.as('days'),
+        ])
+        .execute();
+      return new Map(
+        rows.map((r) => [
+          r.code,
+          { id: r.id, currency: r.currency, paymentTermsDays: r.days ?? 30 },
+        ]),
+      );
+    },
     upsertCustomers: (rows) => upsertCustomers(db, rows),
     upsertInvoices: (rows, existing) => upsertInvoices(db, rows, existing),
     upsertPayments: (rows) => allocatePayments(db, rows),

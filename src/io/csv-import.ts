@@ -1,19 +1,25 @@
-import { createReadStream } from 'node:fs';
 import { open, stat, writeFile } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import type { EntityKind } from '../app/ingest/entities.ts';
 import {
   createImportSession,
-  type IngestItem,
+  customerResolver,
   type IngestTally,
+  needsCustomer,
   type Rejection,
 } from '../app/ingest/ingest.ts';
 import type { Store } from '../app/ports.ts';
+import { type Encoding, valueFormatOf } from './columns.ts';
+import {
+  type CsvEvent,
+  type CsvSource,
+  type PreparedBatch,
+  prepareCsv,
+  type RefusedRow,
+} from './csv-prepare.ts';
 import { detectDelimiter, detectEncoding } from './encoding.ts';
-import { type Encoding, type Mapping, resolveColumns, valueFormatOf } from './mapping.ts';
+import type { Mapping } from './mapping.ts';
+import { startPreparation, type ThreadPreparation } from './prepare-thread.ts';
 
 export interface CsvImportOptions {
   readonly file: string;
@@ -25,6 +31,11 @@ export interface CsvImportOptions {
   readonly dryRun?: boolean;
   readonly skipInvalid?: boolean;
   readonly batchSize?: number;
+  /**
+   * Prepare the rows in a worker thread (true) or on this one (false). By default files of
+   * INLINE_BYTES or more go to a worker; smaller ones are not worth its start-up.
+   */
+  readonly worker?: boolean;
   /** Rows read so far and the share of the file's bytes consumed (0–1). */
   readonly onProgress?: (rowsRead: number, fraction: number) => void;
   /** The reason column of the rejects file, in the operator's language. */
@@ -51,6 +62,9 @@ export interface CsvImportResult {
 }
 
 const MAX_PROBLEMS = 1_000;
+export const INLINE_BYTES = 1024 * 1024;
+/** Rows of invoices per write (see `CsvSource.writeSize`). */
+const WRITE_ROWS = 32_000;
 
 class Rollback extends Error {}
 
@@ -65,22 +79,64 @@ async function readHead(file: string, bytes: number): Promise<Uint8Array> {
   }
 }
 
-function decoder(encoding: Encoding): Transform {
-  const text = new TextDecoder(encoding, { ignoreBOM: false });
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, text.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, text.decode());
-    },
-  });
+/** Where prepared batches come from: this thread, or a worker that runs ahead. */
+interface BatchFeed {
+  readonly events: AsyncIterable<CsvEvent>;
+  /** The last batch is committed; resolves to the records of `lines` it did not carry. */
+  committed(lines: readonly number[]): Promise<Map<number, string[]>>;
+}
+
+function threadFeed(thread: ThreadPreparation, kind: EntityKind, store: Store): BatchFeed {
+  return {
+    events: (async function* () {
+      thread.begin(needsCustomer(kind) ? await store.ledger.customerSnapshot() : new Map());
+      yield* thread.events();
+    })(),
+    committed: (lines) => thread.committed(lines),
+  };
+}
+
+function inlineFeed(source: CsvSource, store: Store): BatchFeed {
+  return {
+    events: prepareCsv(source, customerResolver(store.ledger)),
+    committed: async () => new Map(),
+  };
+}
+
+/**
+ * The problems of a write in the order batches of `batchSize` rows report them, however many
+ * batches the write took: per batch, first its rows with the wrong number of columns (met
+ * while it filled), then its refused items in file order.
+ */
+function inReportOrder(
+  batch: PreparedBatch,
+  refused: readonly RefusedRow[],
+  rejections: readonly Rejection[],
+  batchSize: number,
+): Rejection[] {
+  const batchOf = (items: number) => Math.floor(items / batchSize);
+  const ordered: Rejection[] = [];
+  let r = 0;
+  const refusedUpTo = (index: number) => {
+    for (let next = refused[r]; next && batchOf(next.after) <= index; next = refused[++r]) {
+      ordered.push(next);
+    }
+  };
+  let at = 0;
+  for (const rejection of rejections) {
+    while (at < batch.items.length && batch.items[at]?.ref !== rejection.ref) at += 1;
+    refusedUpTo(batchOf(batch.first + at));
+    ordered.push(rejection);
+  }
+  refusedUpTo(Number.POSITIVE_INFINITY);
+  return ordered;
 }
 
 /**
  * Streams a CSV or TSV file of any size into the ledger in batches, inside one transaction:
  * all or nothing by default; with `skipInvalid` the good rows land and the bad ones go to
- * FILE.rejects.csv with a reason column.
+ * FILE.rejects.csv with a reason column. A big file is read and prepared in a worker thread
+ * while this one writes the batch before.
  */
 export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   const started = performance.now();
@@ -93,11 +149,27 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     o.mapping?.delimiter && o.mapping.delimiter !== 'auto'
       ? o.mapping.delimiter
       : detectDelimiter(firstLine);
-  const size = (await stat(o.file)).size || 1;
+  const bytes = (await stat(o.file)).size;
+  const size = bytes || 1;
+  const batchSize = o.batchSize ?? 1_000;
+  const source: CsvSource = {
+    file: o.file,
+    kind: o.kind,
+    ...(o.mapping ? { mapping: o.mapping } : {}),
+    encoding,
+    delimiter,
+    batchSize,
+    // Invoices are written by COPY after one probe of what exists: few big statements cost
+    // far less than many small ones, and how rows are grouped changes nothing in the outcome.
+    writeSize: o.kind === 'invoices' ? Math.ceil(WRITE_ROWS / batchSize) * batchSize : batchSize,
+    keepRecords: o.skipInvalid === true,
+  };
   const problems: RowProblem[] = [];
   const rejected: { line: number; row: string[]; reason: string }[] = [];
   let header: string[] = [];
   let tally: IngestTally | undefined;
+  // Started before the transaction, so it loads while the customers are read.
+  const thread = (o.worker ?? bytes >= INLINE_BYTES) ? startPreparation({ source }) : undefined;
 
   const run = async (store: Store) => {
     const session = createImportSession({
@@ -105,12 +177,14 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
       format: valueFormatOf(o.mapping),
       ledger: store.ledger,
     });
+    const feed = thread ? threadFeed(thread, o.kind, store) : inlineFeed(source, store);
     let columns = new Map<string, number>();
-    let batch: IngestItem[] = [];
-    const rows = new Map<number, string[]>();
-    const report = (rejections: readonly Rejection[]) => {
+    /** Rejects-file rows whose records come later (from the worker), by line. */
+    const pending = new Map<number, { row: string[] }>();
+    /** Reports refused items; returns the lines whose records the batch does not carry. */
+    const report = (rejections: readonly Rejection[], batch: PreparedBatch): number[] => {
+      const missing: number[] = [];
       for (const r of rejections) {
-        const row = rows.get(r.ref) ?? [];
         const found = r.errors.map((e) => ({
           line: r.ref,
           field: e.field,
@@ -119,56 +193,46 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
           params: e.params,
         }));
         for (const p of found) if (problems.length < MAX_PROBLEMS) problems.push(p);
-        if (o.skipInvalid)
-          rejected.push({ line: r.ref, row, reason: found.map(o.explain).join('; ') });
+        if (o.skipInvalid) {
+          const row = batch.records.get(r.ref);
+          const entry = { line: r.ref, row: row ?? [], reason: found.map(o.explain).join('; ') };
+          if (!row) {
+            pending.set(r.ref, entry);
+            missing.push(r.ref);
+          }
+          rejected.push(entry);
+        }
+      }
+      return missing;
+    };
+    const fill = (records: Map<number, string[]>) => {
+      for (const [line, row] of records) {
+        const entry = pending.get(line);
+        if (entry) entry.row = row;
+        pending.delete(line);
       }
     };
-    const flush = async () => {
-      if (batch.length === 0) return;
-      report(await session.apply(batch));
-      o.onProgress?.(session.tally.read, Math.min(1, source.bytesRead / size));
-      batch = [];
-      rows.clear();
-    };
-    const source = createReadStream(o.file);
-    const parser = parse({
-      delimiter,
-      relax_column_count: true,
-      // Line numbers are counted here rather than by csv-parse's `info`, which costs a fifth
-      // of the parse: each record starts one line after the previous one ended, and a quoted
-      // field carries its own line breaks. Empty lines are counted, then skipped.
-      skip_empty_lines: false,
-      bom: true,
-    });
-    const feeding = pipeline(source, decoder(encoding), parser);
-    // Read errors surface through the parser below; this keeps an early exit (a bad header)
-    // from leaving the pipeline's rejection unhandled.
-    feeding.catch(() => undefined);
-    let nextLine = 1;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const line = nextLine;
-      nextLine += 1;
-      for (const field of record) if (field.includes('\n')) nextLine += field.split('\n').length - 1;
-      if (record.length === 1 && record[0] === '') continue;
-      if (header.length === 0) {
-        header = record.map((h) => h.trim());
-        columns = resolveColumns(o.kind, header, o.mapping);
+    const awaited: Promise<void>[] = [];
+    for await (const event of feed.events) {
+      if (event.type === 'header') {
+        header = event.header;
+        columns = event.columns;
         continue;
       }
-      const raw: Record<string, unknown> = { ...(o.mapping?.constants ?? {}) };
-      for (const [field, at] of columns) raw[field] = record[at];
-      rows.set(line, record);
-      if (record.length !== header.length) {
-        const params = { expected: header.length, got: record.length };
-        const errors = [{ field: '', code: 'errors.import.column_count', params }];
-        report([session.refuse({ ref: line, errors })]);
-        continue;
+      const { batch } = event;
+      for (const r of batch.refused) session.refuse(r);
+      const rejections = batch.items.length > 0 ? await session.commit(batch.items) : [];
+      const ordered = inReportOrder(batch, batch.refused, rejections, batchSize);
+      const missing = report(ordered, batch);
+      if (batch.items.length > 0) {
+        o.onProgress?.(session.tally.read, Math.min(1, batch.bytesRead / size));
       }
-      batch.push({ ref: line, raw });
-      if (batch.length >= (o.batchSize ?? 1_000)) await flush();
+      const records = feed.committed(missing).then(fill);
+      // Awaited below; a failure before then must not go unhandled meanwhile.
+      records.catch(() => undefined);
+      awaited.push(records);
     }
-    await feeding;
-    await flush();
+    await Promise.all(awaited);
     tally = await session.finish();
     if (o.dryRun || (tally.rejected > 0 && !o.skipInvalid)) throw new Rollback();
   };
@@ -177,6 +241,8 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     await o.store.transaction(run);
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
+  } finally {
+    await thread?.close();
   }
   const final = tally ?? { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
   const applied = !o.dryRun && (final.rejected === 0 || o.skipInvalid === true);

@@ -1,4 +1,4 @@
-import type { Encoding } from './mapping.ts';
+import type { Encoding } from './columns.ts';
 
 const HALF_WIDTH_KATAKANA = /[\uff61-\uff9f]/gu;
 const KANA = /[\u3040-\u30ff]/gu;

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ENTITY_KINDS, type EntityKind, FIELDS } from '../app/ingest/entities.ts';
-import { ISO_FORMAT, type ValueFormat } from '../app/ingest/validate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isCurrencyCode } from '../domain/money.ts';
-import { DATE_FORMATS, DEFAULT_BOOLEAN_WORDS } from '../domain/parse.ts';
+import { DATE_FORMATS } from '../domain/parse.ts';
+import { ENCODINGS } from './columns.ts';
 
-export const ENCODINGS = ['auto', 'utf-8', 'shift_jis', 'gb18030'] as const;
-export type Encoding = Exclude<(typeof ENCODINGS)[number], 'auto'>;
+// What reading a file needs of a mapping lives in columns.ts, which a worker thread loads
+// without the schema library.
+export { ENCODINGS, type Encoding, resolveColumns, valueFormatOf } from './columns.ts';
 
 /**
  * A mapping file says, for each of our fields, which column of an ERP or bank export holds it,
@@ -35,15 +36,6 @@ export const mappingSchema = z
   .strict();
 
 export type Mapping = z.output<typeof mappingSchema>;
-
-export function valueFormatOf(mapping: Mapping | undefined): ValueFormat {
-  return {
-    dateFormat: mapping?.dateFormat ?? ISO_FORMAT.dateFormat,
-    decimalSeparator: mapping?.decimalSeparator ?? '.',
-    booleans: mapping?.booleans ?? DEFAULT_BOOLEAN_WORDS,
-    ...(mapping?.defaultCurrency ? { defaultCurrency: mapping.defaultCurrency } : {}),
-  };
-}
 
 /** Reads and checks a mapping file against the entity it is used for. */
 export async function loadMapping(path: string, kind: EntityKind): Promise<Mapping> {
@@ -85,36 +77,4 @@ export async function loadMapping(path: string, kind: EntityKind): Promise<Mappi
     }
   }
   return mapping;
-}
-
-/**
- * Where each field comes from in a file with this header: the mapping's column, else a
- * column named like the field itself. Required fields with no source are an error.
- */
-export function resolveColumns(
-  kind: EntityKind,
-  header: readonly string[],
-  mapping: Mapping | undefined,
-): Map<string, number> {
-  const index = new Map(header.map((name, i) => [name.trim(), i]));
-  const columns = new Map<string, number>();
-  for (const spec of FIELDS[kind]) {
-    const source = mapping?.fields[spec.name];
-    const at = index.get(source ?? spec.name);
-    if (source !== undefined && at === undefined) {
-      throw new DomainError('errors.mapping.missing_column', {
-        column: source,
-        field: spec.name,
-        header: header.join(', '),
-      });
-    }
-    if (at !== undefined) columns.set(spec.name, at);
-    else if (spec.required && mapping?.constants?.[spec.name] === undefined) {
-      throw new DomainError('errors.mapping.required_field', {
-        field: spec.name,
-        header: header.join(', '),
-      });
-    }
-  }
-  return columns;
 }

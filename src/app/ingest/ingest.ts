@@ -40,9 +40,49 @@ export interface IngestTally {
   rejected: number;
 }
 
+/** Customers by code, as far as the items of a batch need them. */
+export type CustomerLookup = ReadonlyMap<string, CustomerRef>;
+
+/**
+ * What preparation — everything that needs no database — made of one item: refused, or a
+ * candidate for the ledger. Plain data, so a worker thread can prepare and post it.
+ */
+export type PreparedItem = RefusedItem | CandidateItem;
+
+export interface RefusedItem {
+  readonly ref: number;
+  /** Refused whatever the database holds: bad values, an unknown customer. */
+  readonly refused: readonly FieldError[];
+}
+
+export interface CandidateItem {
+  readonly ref: number;
+  /** The upsert key: the external id for invoices. */
+  readonly key: string;
+  readonly input?: unknown;
+  readonly customerId?: number;
+  /** Inconsistent values (an open amount above the amount…); the database may add one. */
+  readonly errors?: readonly FieldError[];
+  /**
+   * An earlier item with the same key was accepted by preparation: this one repeats it
+   * (`same`) or contradicts it. `signature` is this item's, for when the database refuses
+   * that earlier item after all (an amount below what is already paid).
+   */
+  readonly follows?: { readonly ref: number; readonly same: boolean; readonly signature: string };
+}
+
+export interface ItemPreparer {
+  /** The customer code each item names (trimmed), to resolve before `prepare`. */
+  customerCodes(items: readonly IngestItem[]): string[];
+  /** Validates and converts a batch, in order; remembers keys across batches. */
+  prepare(items: readonly IngestItem[], customers: CustomerLookup): PreparedItem[];
+}
+
 export interface ImportSession {
   /** Validates and applies one batch; returns the items refused, applying none of them. */
   apply(items: readonly IngestItem[]): Promise<Rejection[]>;
+  /** Applies a batch a preparer of the same kind and format made (perhaps in a worker). */
+  commit(items: readonly PreparedItem[]): Promise<Rejection[]>;
   /** Counts an item the source could not even present as fields (a broken CSV row). */
   refuse(rejection: Rejection): Rejection;
   /** Marks every customer the import touched for alert evaluation, once. */
@@ -50,9 +90,11 @@ export interface ImportSession {
   readonly tally: Readonly<IngestTally>;
 }
 
-type Converted =
-  | { readonly input: unknown; readonly customerId?: number }
-  | { readonly errors: FieldError[] };
+interface Conversion {
+  readonly input?: unknown;
+  readonly customerId?: number;
+  readonly errors: FieldError[];
+}
 
 function err(
   field: string,
@@ -62,9 +104,10 @@ function err(
   return { field, code, params };
 }
 
-function toInvoice(v: Typed, customer: CustomerRef, paid: number | undefined): Converted {
+function toInvoice(v: Typed, customer: CustomerRef): Conversion {
   const issuedOn = v.issuedOn as string;
-  const input: InvoiceInput = {
+  // Optional fields are added, not spread in: a file's worth of these is made per import.
+  const input: { -readonly [K in keyof InvoiceInput]: InvoiceInput[K] } = {
     externalId: v.externalId as string,
     customerId: customer.id,
     number: (v.number as string | undefined) ?? (v.externalId as string),
@@ -72,10 +115,10 @@ function toInvoice(v: Typed, customer: CustomerRef, paid: number | undefined): C
     dueOn: (v.dueOn as string | undefined) ?? dueDateFor(issuedOn, customer),
     currency: v.currency as string,
     amount: v.amount as number,
-    ...(v.openAmount !== undefined ? { openAmount: v.openAmount as number } : {}),
     disputed: (v.disputed as boolean | undefined) ?? false,
-    ...(v.settledOn !== undefined ? { settledOn: v.settledOn as string } : {}),
   };
+  if (v.openAmount !== undefined) input.openAmount = v.openAmount as number;
+  if (v.settledOn !== undefined) input.settledOn = v.settledOn as string;
   const errors: FieldError[] = [];
   if (input.openAmount !== undefined && input.openAmount > input.amount) {
     errors.push(err('openAmount', 'errors.import.open_above_amount'));
@@ -84,19 +127,20 @@ function toInvoice(v: Typed, customer: CustomerRef, paid: number | undefined): C
     errors.push(err('settledOn', 'errors.import.settled_before_issue'));
   }
   if (input.dueOn < issuedOn) errors.push(err('dueOn', 'errors.import.due_before_issue'));
-  if (paid !== undefined && input.amount < paid) {
-    const paidText = toDecimalString(money(paid, input.currency));
-    errors.push(
-      err('amount', 'errors.import.amount_below_paid', {
-        paid: paidText,
-        currency: input.currency,
-      }),
-    );
-  }
-  return errors.length > 0 ? { errors } : { input, customerId: customer.id };
+  return { input, customerId: customer.id, errors };
 }
 
-function toOrder(v: Typed, customer: CustomerRef): Converted {
+/** The check only the database can make: an invoice may not drop below what is paid on it. */
+function belowPaid(input: InvoiceInput, stored: ExistingInvoice | undefined): FieldError[] {
+  const paid = stored ? stored.amount - stored.openAmount : 0;
+  if (!paid || input.amount >= paid) return [];
+  const paidText = toDecimalString(money(paid, input.currency));
+  return [
+    err('amount', 'errors.import.amount_below_paid', { paid: paidText, currency: input.currency }),
+  ];
+}
+
+function toOrder(v: Typed, customer: CustomerRef): Conversion {
   const amount = v.amount as number;
   const openAmount = (v.openAmount as number | undefined) ?? amount;
   if (openAmount > amount)
@@ -111,34 +155,29 @@ function toOrder(v: Typed, customer: CustomerRef): Converted {
     openAmount,
     status: (v.status as OrderInput['status'] | undefined) ?? 'open',
   };
-  return { input, customerId: customer.id };
+  return { input, customerId: customer.id, errors: [] };
 }
 
-function convert(
-  kind: EntityKind,
-  v: Typed,
-  customer: CustomerRef | undefined,
-  paid: number | undefined,
-): Converted {
-  if (kind === 'customers') return { input: v as unknown as CustomerInput };
+function convert(kind: EntityKind, v: Typed, customer: CustomerRef | undefined): Conversion {
+  if (kind === 'customers') return { input: v as unknown as CustomerInput, errors: [] };
   if (!customer)
     return {
       errors: [
         err('customerCode', 'errors.import.unknown_customer', { code: String(v.customerCode) }),
       ],
     };
-  const base = { ...v, customerId: customer.id };
   switch (kind) {
     case 'invoices':
-      return toInvoice(v, customer, paid);
+      return toInvoice(v, customer);
     case 'orders':
       return toOrder(v, customer);
     case 'payments':
-      return { input: base as unknown as PaymentInput, customerId: customer.id };
     case 'credit-reports':
-      return { input: base as unknown as CreditReportInput, customerId: customer.id };
-    case 'events':
-      return { input: base as unknown as CreditEventInput, customerId: customer.id };
+    case 'events': {
+      // PaymentInput, CreditReportInput, CreditEventInput: the typed fields and the customer.
+      const input = { ...v, customerId: customer.id };
+      return { input, customerId: customer.id, errors: [] };
+    }
   }
 }
 
@@ -169,6 +208,116 @@ function keyOf(kind: EntityKind, v: Typed): string {
   return kind === 'events' || kind === 'credit-reports' ? `${String(v.source)}\u0000${key}` : key;
 }
 
+/** Whether rows of this kind name a customer by code. */
+export function needsCustomer(kind: EntityKind): boolean {
+  return FIELDS[kind].some((f) => f.name === 'customerCode');
+}
+
+/**
+ * Everything about an import that needs no database: validation, customer resolution, due
+ * dates, conversion to ledger inputs and the search for repeated keys. It runs inline (the
+ * REST API, small files) or in a worker thread (big files); `ImportSession.commit` does the
+ * rest on the main thread.
+ */
+export function createItemPreparer(options: {
+  readonly kind: EntityKind;
+  readonly format: ValueFormat;
+}): ItemPreparer {
+  const { kind, format } = options;
+  const byCustomer = needsCustomer(kind);
+  const codeField = byCustomer ? 'customerCode' : 'code';
+  // Keys accepted so far: a later item with the same key repeats or contradicts the earlier one.
+  const seen = new Map<string, { ref: number; signature: string }>();
+
+  function prepareItem(item: IngestItem, customer: CustomerRef | undefined): PreparedItem {
+    const checked = validateItem(kind, item.raw, format, byCustomer ? customer : undefined);
+    if (byCustomer && !customer && String(item.raw.customerCode ?? '').trim() !== '') {
+      // An unknown customer explains everything else (its currency, say): name it first.
+      const code = String(item.raw.customerCode).trim();
+      const others = checked.ok
+        ? []
+        : checked.errors.filter((e) => e.code !== 'errors.import.no_currency');
+      return {
+        ref: item.ref,
+        refused: [err('customerCode', 'errors.import.unknown_customer', { code }), ...others],
+      };
+    }
+    if (!checked.ok) return { ref: item.ref, refused: [...checked.errors] };
+    const key = keyOf(kind, checked.value);
+    const signature = signatureOf(checked.value);
+    const earlier = seen.get(key);
+    if (earlier) {
+      const follows = { ref: earlier.ref, same: earlier.signature === signature, signature };
+      // Only an invoice's earlier item can still be refused by the database; then this one
+      // is judged on its own after all and needs its conversion.
+      if (kind !== 'invoices') return { ref: item.ref, key, follows };
+      return candidate(item.ref, key, convert(kind, checked.value, customer), follows);
+    }
+    const converted = convert(kind, checked.value, customer);
+    if (converted.errors.length === 0) seen.set(key, { ref: item.ref, signature });
+    return candidate(item.ref, key, converted);
+  }
+
+  return {
+    customerCodes: (items) => items.map((i) => String(i.raw[codeField] ?? '').trim()),
+    prepare(items, customers) {
+      return items.map((item) =>
+        prepareItem(
+          item,
+          byCustomer ? customers.get(String(item.raw.customerCode ?? '').trim()) : undefined,
+        ),
+      );
+    },
+  };
+}
+
+/** Fields come in the entity's declared order, so equal values give equal signatures. */
+function signatureOf(value: Typed): string {
+  return Object.values(value).join('\u0001');
+}
+
+function candidate(
+  ref: number,
+  key: string,
+  c: Conversion,
+  follows?: CandidateItem['follows'],
+): CandidateItem {
+  const item: { -readonly [K in keyof CandidateItem]: CandidateItem[K] } = { ref, key };
+  if (c.input !== undefined) item.input = c.input;
+  if (c.customerId !== undefined) item.customerId = c.customerId;
+  if (c.errors.length > 0) item.errors = c.errors;
+  if (follows) item.follows = follows;
+  return item;
+}
+
+/**
+ * Looks customers up by code for the batches of one import, each code once: customers do not
+ * change while rows that refer to them are imported.
+ */
+export function customerResolver(
+  ledger: LedgerWriter,
+): (codes: readonly string[]) => Promise<Map<string, CustomerRef>> {
+  const cache = new Map<string, CustomerRef | undefined>();
+  return async (codes) => {
+    const missing = [...new Set(codes.filter((c) => c !== '' && !cache.has(c)))];
+    if (missing.length > 0) {
+      const found = await ledger.customersByCode(missing);
+      for (const code of missing) cache.set(code, found.get(code));
+    }
+    const result = new Map<string, CustomerRef>();
+    for (const code of codes) {
+      const customer = cache.get(code);
+      if (customer) result.set(code, customer);
+    }
+    return result;
+  };
+}
+
+type Outcome =
+  | 'repeat'
+  | { readonly errors: readonly FieldError[] }
+  | { readonly input: unknown; readonly customerId?: number };
+
 /**
  * An import of one kind of entity, fed in batches by the CLI (file rows) or the REST API
  * (request items). The caller owns the transaction: all-or-nothing is a rollback there.
@@ -180,73 +329,55 @@ export function createImportSession(options: {
 }): ImportSession {
   const { kind, format, ledger } = options;
   const tally: IngestTally = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
-  const seen = new Map<string, { ref: number; signature: string }>();
   const touched = new Set<number>();
-  const needsCustomer = FIELDS[kind].some((f) => f.name === 'customerCode');
+  const byCustomer = needsCustomer(kind);
+  const preparer = createItemPreparer({ kind, format });
+  const customersFor = customerResolver(ledger);
+  // Keys whose first accepted item the database refused (an invoice amount below what is
+  // paid): preparation took that item as the one later items repeat, so those are judged
+  // here again against what was really accepted — the item named, or none.
+  const corrected = new Map<string, { ref: number; signature: string } | undefined>();
 
-  /** One item's fate: refused, a repeat of an identical earlier item, or ready to write. */
-  function check(
-    item: IngestItem,
-    customer: CustomerRef | undefined,
-    existing: ReadonlyMap<string, ExistingInvoice>,
-  ): Converted | 'repeat' {
-    const checked = validateItem(kind, item.raw, format, needsCustomer ? customer : undefined);
-    if (needsCustomer && !customer && String(item.raw.customerCode ?? '').trim() !== '') {
-      // An unknown customer explains everything else (its currency, say): name it first.
-      const code = String(item.raw.customerCode).trim();
-      const others = checked.ok
-        ? []
-        : checked.errors.filter((e) => e.code !== 'errors.import.no_currency');
-      return {
-        errors: [err('customerCode', 'errors.import.unknown_customer', { code }), ...others],
-      };
-    }
-    if (!checked.ok) return { errors: [...checked.errors] };
-    const key = keyOf(kind, checked.value);
-    // Fields come in the entity's declared order, so equal values give equal signatures.
-    const signature = Object.values(checked.value).join('\u0001');
-    const earlier = seen.get(key);
-    if (earlier?.signature === signature) return 'repeat';
-    if (earlier)
-      return { errors: [err(KEY_FIELD[kind], 'errors.import.duplicate', { line: earlier.ref })] };
-    const stored = existing.get(String(checked.value.externalId));
-    const paid = stored ? stored.amount - stored.openAmount : undefined;
-    const converted = convert(kind, checked.value, customer, paid || undefined);
-    if (!('errors' in converted)) seen.set(key, { ref: item.ref, signature });
-    return converted;
+  function duplicate(ref: number): Outcome {
+    return { errors: [err(KEY_FIELD[kind], 'errors.import.duplicate', { line: ref })] };
   }
 
-  // Customers do not change while rows that refer to them are imported: each code is looked
-  // up once per import, not once per batch.
-  const customerCache = new Map<string, CustomerRef | undefined>();
-  async function customersFor(codes: readonly string[]): Promise<Map<string, CustomerRef>> {
-    const missing = [...new Set(codes.filter((c) => c !== '' && !customerCache.has(c)))];
-    if (missing.length > 0) {
-      const found = await ledger.customersByCode(missing);
-      for (const code of missing) customerCache.set(code, found.get(code));
+  /** One item's fate, now that the database's view of it is known. */
+  function settle(item: PreparedItem, existing: ReadonlyMap<string, ExistingInvoice>): Outcome {
+    if ('refused' in item) return { errors: item.refused };
+    const { follows } = item;
+    if (follows) {
+      if (!corrected.has(item.key)) return follows.same ? 'repeat' : duplicate(follows.ref);
+      const earlier = corrected.get(item.key);
+      if (earlier)
+        return earlier.signature === follows.signature ? 'repeat' : duplicate(earlier.ref);
     }
-    const result = new Map<string, CustomerRef>();
-    for (const code of codes) {
-      const customer = customerCache.get(code);
-      if (customer) result.set(code, customer);
+    const errors = [...(item.errors ?? [])];
+    if (kind === 'invoices' && item.input !== undefined) {
+      errors.push(...belowPaid(item.input as InvoiceInput, existing.get(item.key)));
     }
-    return result;
+    if (errors.length > 0) {
+      // Preparation accepted it and will have later items of its key follow it: they won't.
+      if (!follows && !item.errors) corrected.set(item.key, undefined);
+      return { errors };
+    }
+    if (follows) corrected.set(item.key, { ref: item.ref, signature: follows.signature });
+    return {
+      input: item.input,
+      ...(item.customerId !== undefined ? { customerId: item.customerId } : {}),
+    };
   }
 
-  async function apply(items: readonly IngestItem[]): Promise<Rejection[]> {
+  async function commit(items: readonly PreparedItem[]): Promise<Rejection[]> {
     tally.read += items.length;
-    const codes = items.map((i) =>
-      String(i.raw[needsCustomer ? 'customerCode' : 'code'] ?? '').trim(),
-    );
-    const customers = needsCustomer ? await customersFor(codes) : new Map<string, CustomerRef>();
     const existing =
       kind === 'invoices'
-        ? await ledger.existingInvoices(items.map((i) => String(i.raw.externalId ?? '').trim()))
+        ? await ledger.existingInvoices(items.flatMap((i) => ('key' in i ? [i.key] : [])))
         : new Map<string, ExistingInvoice>();
     const rejections: Rejection[] = [];
     const inputs: unknown[] = [];
-    for (const [i, item] of items.entries()) {
-      const outcome = check(item, customers.get(codes[i] ?? ''), existing);
+    for (const item of items) {
+      const outcome = settle(item, existing);
       if (outcome === 'repeat') tally.unchanged += 1;
       else if ('errors' in outcome) rejections.push({ ref: item.ref, errors: outcome.errors });
       else {
@@ -266,7 +397,13 @@ export function createImportSession(options: {
   }
 
   return {
-    apply,
+    async apply(items) {
+      const customers = byCustomer
+        ? await customersFor(preparer.customerCodes(items))
+        : new Map<string, CustomerRef>();
+      return commit(preparer.prepare(items, customers));
+    },
+    commit,
     tally,
     refuse(rejection) {
       tally.read += 1;

@@ -107,6 +107,8 @@ export interface CustomerRef {
 /** The ledger writes behind imports and the REST API; `src/db/` implements it. */
 export interface LedgerWriter {
   customersByCode(codes: readonly string[]): Promise<Map<string, CustomerRef>>;
+  /** Every customer by code: what a big import resolves its rows against, once. */
+  customerSnapshot(): Promise<Map<string, CustomerRef>>;
   upsertCustomers(rows: readonly CustomerInput[]): Promise<UpsertCounts & { ids: number[] }>;
   /** `existing` is `existingInvoices` of the same rows, made in the same transaction. */
   upsertInvoices(

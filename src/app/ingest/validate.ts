@@ -211,8 +211,9 @@ export function validateItem(
   const value: Typed = {};
   const currency = currencyOf(kind, raw, customer, format);
   for (const spec of FIELDS[kind]) {
-    const minor = raw[`${spec.name}Minor`];
-    if (spec.type === 'amount' && Number.isSafeInteger(minor)) {
+    // An amount may come in minor units as `amountMinor` (REST items).
+    const minor = spec.type === 'amount' ? raw[`${spec.name}Minor`] : undefined;
+    if (minor !== undefined && Number.isSafeInteger(minor)) {
       value[spec.name] = minor as number;
     } else if (isBlank(raw[spec.name])) {
       if (spec.required)
