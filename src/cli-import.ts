@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, isEntityKind } from './app/ingest/entities.ts';
 import type { Translate } from './chat/i18n.ts';
+import { reassessCustomers } from './cli-assess.ts';
 import { EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import { createStore } from './db/store.ts';
@@ -73,18 +74,31 @@ export async function runImport(config: Config, t: Translate, args: string[]): P
   const mapping = values.mapping ? await loadMapping(values.mapping, kind) : undefined;
   const dryRun = values['dry-run'] === true;
   const onProgress = progressBar(t);
-  const result = await withDatabase(config, 'creditops import', (database) =>
-    importCsv({
-      file,
-      kind,
-      store: createStore(database.db),
-      dryRun,
-      skipInvalid: values['skip-invalid'] === true,
-      explain: (p) => explainProblem(t, p),
-      ...(mapping ? { mapping } : {}),
-      ...(encoding ? { encoding: encoding as Encoding } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    }),
+  const { result, reassessed } = await withDatabase(
+    config,
+    'creditops import',
+    async (database) => {
+      const store = createStore(database.db);
+      const imported = await importCsv({
+        file,
+        kind,
+        store,
+        dryRun,
+        skipInvalid: values['skip-invalid'] === true,
+        explain: (p) => explainProblem(t, p),
+        ...(mapping ? { mapping } : {}),
+        ...(encoding ? { encoding: encoding as Encoding } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      });
+      // New bureau data or a credit event (an anti-social check hit) changes the score: the
+      // customers they concern are re-assessed at once, not at their next review.
+      const rescore =
+        (kind === 'credit-reports' || kind === 'events') && imported.customerIds.length > 0;
+      const assessed = rescore
+        ? await reassessCustomers(store, config, imported.customerIds)
+        : undefined;
+      return { result: imported, reassessed: assessed };
+    },
   );
   if (onProgress) process.stderr.write('\n');
   for (const p of result.problems.slice(0, SHOWN_PROBLEMS)) console.error(explainProblem(t, p));
@@ -92,6 +106,9 @@ export async function runImport(config: Config, t: Translate, args: string[]): P
     console.error(t('cli.import.more_problems', { count: result.tally.rejected - SHOWN_PROBLEMS }));
   }
   console.log(summary(t, kind, result, dryRun));
+  if (reassessed) {
+    console.log(t('cli.import.reassessed', { count: reassessed.assessed.length }));
+  }
   if (result.rejectsFile)
     console.log(
       t('cli.import.rejects_file', { file: result.rejectsFile, count: result.tally.rejected }),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,4 +54,20 @@ describe('npx creditops report reviews', () => {
       state: 'overdue',
     });
   }, 60_000);
+});
+
+describe('npx creditops import events', () => {
+  it('re-assesses the customers a credit event concerns: an anti-social check hit rates E', async () => {
+    const file = join(dataDir, 'events.csv');
+    writeFileSync(
+      file,
+      'source,sourceEventId,customerCode,kind,severity,occurredAt\n' +
+        'screening-service,HIT-1,C0002,antisocial_hit,high,2026-11-20T10:00:00+09:00\n',
+    );
+    const out = await cli(['import', 'events', file]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Re-assessed 1 customer with the new data.');
+    const assessed = JSON.parse((await cli(['report', 'customer', 'C0002', '--json'])).stdout);
+    expect(assessed).toMatchObject({ assessment: { rating: 'E' } });
+  }, 90_000);
 });

@@ -7,6 +7,7 @@ import type {
   OrderInput,
 } from '../app/ingest/records.ts';
 import { customerNameRows } from './customer-names.ts';
+import { storedPaymentTerms } from './customer-terms.ts';
 import { existingInvoices, upsertInvoices } from './invoice-upsert.ts';
 import { allocatePayments } from './payment-allocation.ts';
 import type { DB } from './schema.ts';
@@ -213,35 +214,25 @@ export function createLedgerWriter(db: Kysely<DB>): LedgerWriter {
       if (codes.length === 0) return new Map();
       const rows = await db
         .selectFrom('customers')
-        .select([
-          'id',
-          'code',
-          'currency',
-          sql<number | null>`(payment_terms->>'days')::int`.as('days'),
-        ])
+        .select(['id', 'code', 'currency', 'payment_terms'])
         .where('code', 'in', [...new Set(codes)])
         .execute();
       return new Map(
         rows.map((r) => [
           r.code,
-          { id: r.id, currency: r.currency, paymentTermsDays: r.days ?? 30 },
+          { id: r.id, currency: r.currency, paymentTerms: storedPaymentTerms(r.payment_terms) },
         ]),
       );
     },
     async customerSnapshot() {
       const rows = await db
         .selectFrom('customers')
-        .select([
-          'id',
-          'code',
-          'currency',
-          sql<number | null>`(payment_terms->>'days')::int`.as('days'),
-        ])
+        .select(['id', 'code', 'currency', 'payment_terms'])
         .execute();
       return new Map(
         rows.map((r) => [
           r.code,
-          { id: r.id, currency: r.currency, paymentTermsDays: r.days ?? 30 },
+          { id: r.id, currency: r.currency, paymentTerms: storedPaymentTerms(r.payment_terms) },
         ]),
       );
     },

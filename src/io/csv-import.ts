@@ -58,6 +58,8 @@ export interface CsvImportResult {
   /** The first problems found, in file order (all of them are counted in the tally). */
   readonly problems: readonly RowProblem[];
   readonly applied: boolean;
+  /** The customers the applied import wrote something for; empty when nothing was applied. */
+  readonly customerIds: readonly number[];
   readonly rejectsFile?: string;
 }
 
@@ -168,6 +170,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
   const rejected: { line: number; row: string[]; reason: string }[] = [];
   let header: string[] = [];
   let tally: IngestTally | undefined;
+  let touched: number[] = [];
   // Started before the transaction, so it loads while the customers are read.
   const thread = (o.worker ?? bytes >= INLINE_BYTES) ? startPreparation({ source }) : undefined;
 
@@ -234,6 +237,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     }
     await Promise.all(awaited);
     tally = await session.finish();
+    touched = [...session.touched];
     if (o.dryRun || (tally.rejected > 0 && !o.skipInvalid)) throw new Rollback();
   };
 
@@ -259,6 +263,7 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     encoding,
     problems,
     applied,
+    customerIds: applied ? touched : [],
     ...(rejectsFile ? { rejectsFile } : {}),
   };
 }

@@ -12,8 +12,15 @@ import {
 } from '../../src/io/prepare-thread.ts';
 
 const customers = new Map<string, CustomerRef>([
-  ['C-1', { id: 1, currency: 'USD', paymentTermsDays: 30 }],
-  ['C-2', { id: 2, currency: 'JPY', paymentTermsDays: 45 }],
+  ['C-1', { id: 1, currency: 'USD', paymentTerms: { kind: 'days_after_issue', days: 30 } }],
+  [
+    'C-2',
+    {
+      id: 2,
+      currency: 'JPY',
+      paymentTerms: { kind: 'closing_day', closingDay: 20, payMonthOffset: 1, payDay: 10 },
+    },
+  ],
 ]);
 
 function prepared(kind: EntityKind, raws: Record<string, unknown>[]) {
@@ -93,5 +100,17 @@ describe('items posted by the import worker', () => {
       code: 'ENOENT',
       errno: -2,
     });
+  });
+});
+
+describe('a row without a due date', () => {
+  it("is due by the customer's terms: net 30, or closing on the 20th and paid on the 10th of the next month", () => {
+    const [net, closing] = prepared('invoices', [
+      { externalId: 'N-1', customerCode: 'C-1', issuedOn: '2026-12-21', amount: '1.00' },
+      { externalId: 'N-2', customerCode: 'C-2', issuedOn: '2026-12-21', amount: '100' },
+    ]);
+    expect(net).toMatchObject({ input: { dueOn: '2027-01-20' } });
+    // 12/21 is after the 20th: it closes on 2027-01-20 and is paid on 2027-02-10.
+    expect(closing).toMatchObject({ input: { dueOn: '2027-02-10' } });
   });
 });

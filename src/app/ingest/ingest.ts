@@ -88,6 +88,8 @@ export interface ImportSession {
   /** Marks every customer the import touched for alert evaluation, once. */
   finish(): Promise<IngestTally>;
   readonly tally: Readonly<IngestTally>;
+  /** The customers the import wrote something for (credit reports to re-assess, say). */
+  readonly touched: ReadonlySet<number>;
 }
 
 interface Conversion {
@@ -405,6 +407,7 @@ export function createImportSession(options: {
     },
     commit,
     tally,
+    touched,
     refuse(rejection) {
       tally.read += 1;
       tally.rejected += 1;

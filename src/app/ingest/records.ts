@@ -1,4 +1,5 @@
 import type { IsoDate } from '../../domain/dates.ts';
+import type { PaymentTerms } from '../../domain/payment-terms.ts';
 
 // Validated rows, in minor units and ISO dates, ready for the ledger.
 
@@ -101,7 +102,8 @@ export interface UpsertCounts {
 export interface CustomerRef {
   readonly id: number;
   readonly currency: string;
-  readonly paymentTermsDays: number;
+  /** What a row without a due date is due by: net N, EOM + N or 締め支払い, with its calendar. */
+  readonly paymentTerms: PaymentTerms;
 }
 
 /** The ledger writes behind imports and the REST API; `src/db/` implements it. */

@@ -1,4 +1,4 @@
-import { addDays, type IsoDate } from '../../domain/dates.ts';
+import type { IsoDate } from '../../domain/dates.ts';
 import { isCurrencyCode } from '../../domain/money.ts';
 import {
   type BooleanWords,
@@ -9,6 +9,7 @@ import {
   parseBoolean,
   parseDate,
 } from '../../domain/parse.ts';
+import { dueDate } from '../../domain/payment-terms.ts';
 import { type EntityKind, FIELDS, type FieldSpec } from './entities.ts';
 import type { CustomerRef } from './records.ts';
 
@@ -234,7 +235,7 @@ export function validateItem(
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }
 
-/** The due date a row gets when its source has none: days after issue, by the customer's terms. */
+/** The due date a row gets when its source has none: by the customer's payment terms. */
 export function dueDateFor(issuedOn: IsoDate, customer: CustomerRef): IsoDate {
-  return addDays(issuedOn, customer.paymentTermsDays);
+  return dueDate(issuedOn, customer.paymentTerms);
 }
