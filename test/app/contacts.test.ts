@@ -3,10 +3,10 @@ import { dunningList } from '../../src/app/collections.ts';
 import { logContact } from '../../src/app/contacts.ts';
 import { DEFAULT_POLICY } from '../../src/app/policy.ts';
 import type { Logger } from '../../src/app/ports.ts';
-import { type Bot, type ChatRequest, createBot } from '../../src/chat/bot.ts';
+import type { Bot, ChatRequest } from '../../src/chat/bot.ts';
 import type { Card } from '../../src/chat/card.ts';
-import { createI18n } from '../../src/chat/i18n.ts';
 import type { Role } from '../../src/domain/credit.ts';
+import { createTestBot } from '../support/bot.ts';
 import { TEST_NOW, TEST_TIMEZONE, TEST_TODAY } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -20,15 +20,7 @@ const logger: Logger = { info: () => {}, warn: () => {}, error: (m, f) => logged
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'demo' });
-  bot = createBot({
-    store: database.store,
-    clock: { now: () => TEST_NOW },
-    i18n: createI18n(),
-    logger,
-    defaultLocale: 'en',
-    timeZone: TEST_TIMEZONE,
-    policy: DEFAULT_POLICY,
-  });
+  bot = createTestBot(database.store, logger);
 });
 afterAll(async () => {
   await database?.close();

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/app/ports.ts';
-import { type Bot, type ChatRequest, createBot } from '../../src/chat/bot.ts';
+import type { Bot, ChatRequest } from '../../src/chat/bot.ts';
 import type { Card } from '../../src/chat/card.ts';
-import { createI18n } from '../../src/chat/i18n.ts';
-import { loadPolicy } from '../../src/policy-files.ts';
-import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
+import { createTestBot } from '../support/bot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // The card's "why" on the demo ledger, whose assessments the product's scorecard made.
@@ -15,15 +13,7 @@ const logger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'demo' });
-  bot = createBot({
-    store: database.store,
-    clock: { now: () => TEST_NOW },
-    i18n: createI18n(),
-    logger,
-    defaultLocale: 'en',
-    timeZone: TEST_TIMEZONE,
-    policy: loadPolicy(),
-  });
+  bot = createTestBot(database.store, logger);
 });
 afterAll(async () => {
   await database?.close();
@@ -49,7 +39,7 @@ describe('the customer card’s assessment', () => {
       'Pulls the score up: Credit bureau score (TDB/TSR) 60–64 (+8.75), Average days late (12 months) <1 (+7.5), Share of invoices paid late (12 months) 5–15% (+4.5)',
       "Pulls the score down: Credit manager's judgement (1–5) 2 (-3.75)",
       'Recommended credit limit: ¥5,900,000',
-      "Customer's capacity (lower of the two) ¥21,000,000 · Trade requirement (monthly sales × months) ¥6,598,575 · Authority cap for the rating ¥50,000,000",
+      "Customer's capacity (lower of equity and revenue caps) ¥21,000,000 · Trade requirement (monthly sales × months) ¥6,598,575 · Authority cap for the rating ¥50,000,000",
       'Base ¥6,598,575 ×0.90 (PD 1.02%) = ¥5,938,717, rounded down to ¥5,900,000',
       'Proposed: Ongoing → Watch — 70 days overdue (threshold 60)',
     ]);

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/app/ports.ts';
-import { type Bot, type ChatRequest, createBot, localeFromTag } from '../../src/chat/bot.ts';
-import { createI18n } from '../../src/chat/i18n.ts';
-import { loadPolicy } from '../../src/policy-files.ts';
-import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
+import { type Bot, type ChatRequest, localeFromTag } from '../../src/chat/bot.ts';
+import { createTestBot } from '../support/bot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let database: TestDatabase;
@@ -14,15 +12,7 @@ const logger: Logger = { info: () => {}, warn: () => {}, error: (m, f) => logged
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'demo' });
-  bot = createBot({
-    store: database.store,
-    clock: { now: () => TEST_NOW },
-    i18n: createI18n(),
-    logger,
-    defaultLocale: 'en',
-    timeZone: TEST_TIMEZONE,
-    policy: loadPolicy(),
-  });
+  bot = createTestBot(database.store, logger);
 });
 afterAll(async () => {
   await database?.close();

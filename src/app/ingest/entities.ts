@@ -1,3 +1,5 @@
+import { CREDIT_EVENT_KINDS, SEVERITIES } from '../../domain/phases.ts';
+
 // What can be fed into the ledger, field by field. The same table drives CSV mappings,
 // the REST API's JSON items (and its OpenAPI document) and the validation of both.
 
@@ -11,14 +13,6 @@ export const ENTITY_KINDS = [
 ] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
-export const CREDIT_EVENT_KINDS = [
-  'rating_change',
-  'news',
-  'antisocial_hit',
-  'bankruptcy_filing',
-  'payment_default',
-] as const;
-export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export const ORDER_STATUSES = ['open', 'invoiced', 'cancelled'] as const;
 
 export type FieldType =
