@@ -25,6 +25,18 @@ export interface LogContactInput {
   readonly promise?: { readonly dateText: string; readonly amountText: string };
   readonly invoiceRefs: readonly string[];
   readonly note: string;
+  /** The platform delivery this entry came in (Slack trigger, LINE event): logged once. */
+  readonly delivery?: Delivery;
+}
+
+export interface Delivery {
+  readonly platform: string;
+  readonly eventId: string;
+}
+
+/** The same delivery came again (a platform retry, a double submit); nothing was written. */
+export interface RepeatedDelivery {
+  readonly kind: 'repeat';
 }
 
 export interface LoggedContact {
@@ -43,7 +55,10 @@ export interface LoggedContact {
   readonly disputed: readonly InvoiceRef[];
 }
 
-export type LogContactResult = LoggedContact | Exclude<CustomerSearch, { kind: 'one' }>;
+export type LogContactResult =
+  | LoggedContact
+  | RepeatedDelivery
+  | Exclude<CustomerSearch, { kind: 'one' }>;
 
 export interface ContactDeps {
   readonly store: Store;
@@ -117,7 +132,13 @@ export async function logContact(
   const note = input.note.trim() === '' ? null : input.note.trim();
   const actor = `user:${user.id}`;
 
-  return deps.store.transaction(async (tx) => {
+  return deps.store.transaction(async (tx): Promise<LoggedContact | RepeatedDelivery> => {
+    if (
+      input.delivery &&
+      !(await tx.inbound.claim(input.delivery.platform, input.delivery.eventId))
+    ) {
+      return { kind: 'repeat' };
+    }
     const disputed =
       input.outcome === 'dispute' ? await disputedInvoices(tx, customer, input.invoiceRefs) : [];
     const invoiceIds = disputed.map((invoice) => invoice.id);

@@ -3,6 +3,11 @@ import type { ContactMethod, ContactOutcome, Phase, Rating, Role } from '../doma
 import type { IsoDate } from '../domain/dates.ts';
 import type { Money } from '../domain/money.ts';
 import type { AssessmentDetail, AssessmentRepository } from './assessment-ports.ts';
+import type {
+  ActionTokenRepository,
+  ChannelRepository,
+  InboundEventRepository,
+} from './chat-ports.ts';
 import type { CollectionsRepository, ContactRepository } from './collections-ports.ts';
 import type { LedgerWriter } from './ingest/records.ts';
 import type { KpiRepository } from './kpi-ports.ts';
@@ -194,6 +199,9 @@ export interface Store {
   readonly kpis: KpiRepository;
   readonly contacts: ContactRepository;
   readonly collections: CollectionsRepository;
+  readonly actionTokens: ActionTokenRepository;
+  readonly inbound: InboundEventRepository;
+  readonly channels: ChannelRepository;
   /** A round trip to the database (`select 1`), for health checks. */
   ping(): Promise<void>;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { logContact } from '../app/contacts.ts';
+import { issueActionTokens, redeemActionToken } from '../app/action-tokens.ts';
+import { logContactForm, prepareContactForm } from '../app/contact-form.ts';
+import { type Delivery, logContact } from '../app/contacts.ts';
 import { isLocale, type Locale } from '../app/locales.ts';
 import { lookUpCustomer } from '../app/lookup.ts';
 import type { CreditPolicy } from '../app/policy.ts';
@@ -13,16 +15,39 @@ import { contactFormCard, loggedContactCard } from './contact-card.ts';
 import { type CardContext, chooseCard, customerCard, noMatchCard } from './customer-card.ts';
 import type { I18n, Translate } from './i18n.ts';
 
-export interface ChatRequest {
+/** Who is asking, and where: what every request from a platform carries. */
+export interface ChatCaller {
   readonly identity: Identity;
   readonly displayName: string;
-  readonly text: string;
   /** What the platform says the person reads (Slack user locale, Telegram language_code). */
   readonly platformLocale?: string;
-  /** The language configured for the channel the message came from. */
+  /** The language configured for the channel the message came from, when the adapter knows it. */
   readonly channelLocale?: Locale;
+  /** The conversation the request came from; its settings (language) are looked up. */
+  readonly channel?: Identity;
   readonly defaultRole: Role;
+  /**
+   * The platform's id of this delivery (Slack trigger or view, LINE webhookEventId, Telegram
+   * update_id): what it changes happens once however often the platform delivers it.
+   */
+  readonly eventId?: string;
 }
+
+export interface ChatRequest extends ChatCaller {
+  readonly text: string;
+  /** A clicked button's token: the command it stands for replaces `text`. */
+  readonly actionToken?: string;
+}
+
+export interface FormSubmission extends ChatCaller {
+  readonly formId: 'contact';
+  readonly context: string;
+  readonly values: Readonly<Record<string, string | undefined>>;
+}
+
+export type FormResult =
+  | { readonly kind: 'invalid'; readonly errors: Readonly<Record<string, string>> }
+  | { readonly kind: 'done'; readonly card: Card };
 
 export interface BotDeps {
   readonly store: Store;
@@ -36,6 +61,10 @@ export interface BotDeps {
 
 export interface Bot {
   handle(request: ChatRequest): Promise<Card>;
+  /** A form the person filled in (a Slack modal): per-field errors, or the answer. */
+  submit(submission: FormSubmission): Promise<FormResult>;
+  /** Opaque tokens for the card's buttons, in order, for platforms whose buttons carry data. */
+  actionTokens(card: Card, caller: ChatCaller): Promise<string[]>;
 }
 
 /** ja-JP → ja, zh-Hans-CN → zh, en-GB → en; anything else is not a choice of ours. */
@@ -49,6 +78,7 @@ function helpCard(t: Translate): Card {
     title: t('help.title'),
     lines: [
       t('help.lookup'),
+      t('help.share'),
       t('help.log'),
       t('help.lang'),
       t('help.help'),
@@ -58,10 +88,29 @@ function helpCard(t: Translate): Card {
   };
 }
 
+/** The answer to a delivery that was already handled; adapters drop it. */
+function repeatCard(t: Translate): Card {
+  return { ...messageCard(t('delivery.repeat')), repeat: true };
+}
+
+const logCommand = (code: string) => `/credit log ${code}`;
+const shareCommand = (code: string) => `/credit share ${code}`;
+
 export function createBot(deps: BotDeps): Bot {
   const { i18n, store, logger } = deps;
 
-  async function run(command: Command, user: User, ctx: CardContext): Promise<Card> {
+  function delivery(caller: ChatCaller): Delivery | undefined {
+    return caller.eventId
+      ? { platform: caller.identity.platform, eventId: caller.eventId }
+      : undefined;
+  }
+
+  async function run(
+    command: Command,
+    user: User,
+    ctx: CardContext,
+    caller: ChatCaller,
+  ): Promise<Card> {
     const { t } = ctx;
     switch (command.kind) {
       case 'help':
@@ -77,13 +126,24 @@ export function createBot(deps: BotDeps): Bot {
           t('unavailable.body', { command: `/credit ${command.feature}` }),
         ]);
       case 'log': {
-        const logged = await logContact(deps, user, command);
+        const where = delivery(caller);
+        const logged = await logContact(deps, user, {
+          ...command,
+          ...(where ? { delivery: where } : {}),
+        });
         if (logged.kind === 'logged') return loggedContactCard(logged, ctx);
+        if (logged.kind === 'repeat') return repeatCard(t);
         if (logged.kind === 'choose') return chooseCard(logged.query, logged.candidates, ctx);
         return noMatchCard(logged.query, logged.suggestions, ctx);
       }
-      case 'log_form':
-        return contactFormCard(command.query, ctx);
+      case 'log_form': {
+        const target = await prepareContactForm(deps, user, command.query);
+        if (target.kind === 'form') return contactFormCard(target.customer, ctx);
+        if (target.kind === 'choose') {
+          return chooseCard(target.query, target.candidates, ctx, logCommand);
+        }
+        return noMatchCard(target.query, target.suggestions, ctx, logCommand);
+      }
       case 'lang': {
         if (!command.value) {
           return messageCard(t('lang.current', { language: t(`lang.name.${ctx.locale}`) }), [
@@ -94,50 +154,114 @@ export function createBot(deps: BotDeps): Bot {
         const tt = i18n.t(locale);
         return messageCard(tt('lang.changed', { language: tt(`lang.name.${locale}`) }));
       }
-      case 'lookup': {
+      case 'lookup':
+      case 'share': {
         const result = await lookUpCustomer(deps, command.query);
-        if (result.kind === 'found') return customerCard(result.customer, ctx);
-        if (result.kind === 'choose') return chooseCard(result.query, result.candidates, ctx);
-        return noMatchCard(result.query, result.suggestions, ctx);
+        const pick = command.kind === 'share' ? shareCommand : undefined;
+        if (result.kind === 'found') {
+          const card = customerCard(result.customer, ctx);
+          return command.kind === 'share' ? { ...card, visibility: 'channel' } : card;
+        }
+        if (result.kind === 'choose') return chooseCard(result.query, result.candidates, ctx, pick);
+        return noMatchCard(result.query, result.suggestions, ctx, pick);
       }
     }
   }
 
+  /** The user behind the caller and the language to answer in. */
+  async function session(caller: ChatCaller): Promise<{ user: User; ctx: CardContext }> {
+    const user = await resolveUser(store, {
+      identity: caller.identity,
+      displayName: caller.displayName,
+      defaultRole: caller.defaultRole,
+    });
+    const channel = caller.channel ? await store.channels.settings(caller.channel) : undefined;
+    const locale =
+      user.locale ??
+      localeFromTag(caller.platformLocale) ??
+      caller.channelLocale ??
+      channel?.locale ??
+      deps.defaultLocale;
+    return { user, ctx: { t: i18n.t(locale), locale, timeZone: deps.timeZone } };
+  }
+
+  /** Refusals users can cause come back in their words; anything else is logged with an id. */
+  function failure(error: unknown, caller: ChatCaller, locale: Locale): Card {
+    const t = i18n.t(locale);
+    if (isDomainError(error)) {
+      return messageCard(t('errors.title'), [t(error.code, error.params)], 'error');
+    }
+    const correlationId = randomUUID().slice(0, 8);
+    logger.error('command failed', {
+      correlationId,
+      platform: caller.identity.platform,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    return messageCard(t('errors.title'), [t('errors.internal', { id: correlationId })], 'error');
+  }
+
+  const firstLocale = (caller: ChatCaller) =>
+    localeFromTag(caller.platformLocale) ?? caller.channelLocale ?? deps.defaultLocale;
+
   return {
     async handle(request) {
-      let locale =
-        localeFromTag(request.platformLocale) ?? request.channelLocale ?? deps.defaultLocale;
+      let locale = firstLocale(request);
       try {
-        const user = await resolveUser(store, {
-          identity: request.identity,
-          displayName: request.displayName,
-          defaultRole: request.defaultRole,
-        });
-        locale =
-          user.locale ??
-          localeFromTag(request.platformLocale) ??
-          request.channelLocale ??
-          deps.defaultLocale;
-        const ctx: CardContext = { t: i18n.t(locale), locale, timeZone: deps.timeZone };
-        return await run(parseCommand(request.text), user, ctx);
+        const { user, ctx } = await session(request);
+        locale = ctx.locale;
+        const text = request.actionToken
+          ? await redeemActionToken(store, request.actionToken, deps.clock.now())
+          : request.text;
+        return await run(parseCommand(text), user, ctx, request);
       } catch (error) {
-        const t = i18n.t(locale);
-        if (isDomainError(error)) {
-          return messageCard(t('errors.title'), [t(error.code, error.params)], 'error');
-        }
-        // The user gets an id to quote; the details stay in the log.
-        const correlationId = randomUUID().slice(0, 8);
-        logger.error('command failed', {
-          correlationId,
-          platform: request.identity.platform,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
-        return messageCard(
-          t('errors.title'),
-          [t('errors.internal', { id: correlationId })],
-          'error',
-        );
+        return failure(error, request, locale);
       }
+    },
+
+    async submit(submission) {
+      let locale = firstLocale(submission);
+      try {
+        const { user, ctx } = await session(submission);
+        locale = ctx.locale;
+        const where = delivery(submission);
+        const result = await logContactForm(deps, user, {
+          customer: submission.context,
+          values: submission.values,
+          ...(where ? { delivery: where } : {}),
+        });
+        switch (result.kind) {
+          case 'invalid': {
+            const errors: Record<string, string> = {};
+            for (const [field, problem] of Object.entries(result.errors)) {
+              if (problem) errors[field] = ctx.t(problem.code, problem.params);
+            }
+            return { kind: 'invalid', errors };
+          }
+          case 'logged':
+            return { kind: 'done', card: loggedContactCard(result, ctx) };
+          case 'repeat':
+            return { kind: 'done', card: repeatCard(ctx.t) };
+          case 'choose':
+            return {
+              kind: 'done',
+              card: chooseCard(result.query, result.candidates, ctx, logCommand),
+            };
+          case 'none':
+            return {
+              kind: 'done',
+              card: noMatchCard(result.query, result.suggestions, ctx, logCommand),
+            };
+        }
+      } catch (error) {
+        return { kind: 'done', card: failure(error, submission, locale) };
+      }
+    },
+
+    async actionTokens(card, caller) {
+      const commands = (card.actions ?? []).map((action) => action.command);
+      if (commands.length === 0) return [];
+      const user = await store.users.findByIdentity(caller.identity);
+      return issueActionTokens(store, user, commands, deps.clock.now());
     },
   };
 }

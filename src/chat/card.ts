@@ -29,6 +29,43 @@ export interface CardAction {
   readonly style?: 'primary' | 'danger';
 }
 
+export interface CardFormOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** One input of a form; `id` names the value handed back on submit. */
+export interface CardFormField {
+  readonly id: string;
+  readonly label: string;
+  /** select: one of `options`; date: a calendar day (YYYY-MM-DD); amount and text: free text. */
+  readonly kind: 'select' | 'date' | 'amount' | 'text';
+  readonly options?: readonly CardFormOption[];
+  readonly optional?: boolean;
+  readonly multiline?: boolean;
+  /** Characters. */
+  readonly maxLength?: number;
+  /** Shown under the input: what to write. */
+  readonly hint?: string;
+  readonly placeholder?: string;
+  readonly initial?: string;
+}
+
+/**
+ * A form the person fills in: Slack opens it as a modal; platforms without forms show the
+ * card's lines (the typed grammar) instead. On submit the adapter hands back `id`, `context`
+ * and the values by field id.
+ */
+export interface CardForm {
+  readonly id: 'contact';
+  readonly title: string;
+  readonly submitLabel: string;
+  readonly cancelLabel: string;
+  /** What the core needs back on submit (e.g. the customer code); opaque to adapters. */
+  readonly context: string;
+  readonly fields: readonly CardFormField[];
+}
+
 export interface Card {
   readonly title: string;
   readonly subtitle?: string;
@@ -40,6 +77,12 @@ export interface Card {
   readonly footer?: string;
   /** `error` replies are shown as such (and never posted to a channel for everyone). */
   readonly tone?: 'normal' | 'error';
+  /** Platforms with forms open this instead of showing the card. */
+  readonly form?: CardForm;
+  /** `share`: the answer is meant for everyone in the channel, not only the asker. */
+  readonly visibility?: 'private' | 'channel';
+  /** The answer to a delivery already handled (a platform retry, a double submit): drop it. */
+  readonly repeat?: boolean;
 }
 
 /** A reply of only text: help, confirmations, errors. */

@@ -6,6 +6,7 @@ import {
   CONTACT_OUTCOME_HINT,
   contactMethod,
   contactOutcome,
+  MAX_NOTE_LENGTH,
 } from '../domain/contact-words.ts';
 import type { ContactMethod, ContactOutcome } from '../domain/credit.ts';
 
@@ -26,6 +27,7 @@ export type Command =
       readonly note: string;
     }
   | { readonly kind: 'log_form'; readonly query: string }
+  | { readonly kind: 'share'; readonly query: string }
   | { readonly kind: 'unavailable'; readonly feature: Feature }
   | {
       readonly kind: 'invalid';
@@ -43,7 +45,6 @@ export interface PromiseText {
 export const PLANNED_FEATURES = [
   'limit',
   'phase',
-  'share',
   'approvals',
   'subscribe',
   'admin',
@@ -53,10 +54,9 @@ export const PLANNED_FEATURES = [
 export type Feature = (typeof PLANNED_FEATURES)[number];
 
 export const MAX_INPUT_LENGTH = 2_000;
-/** A contact note is a summary for the file, not a transcript. Counted in characters. */
-export const MAX_NOTE_LENGTH = 1_000;
+export { MAX_NOTE_LENGTH };
 
-const SUBCOMMANDS: Record<string, 'help' | 'lang' | 'find' | 'log' | Feature> = {
+const SUBCOMMANDS: Record<string, 'help' | 'lang' | 'find' | 'log' | 'share' | Feature> = {
   help: 'help',
   '?': 'help',
   ヘルプ: 'help',
@@ -138,6 +138,8 @@ export function parseCommand(raw: string): Command {
       return remainder ? { kind: 'lookup', query: remainder } : { kind: 'help' };
     case 'log':
       return parseLog(rest.filter((token) => token !== ''));
+    case 'share':
+      return remainder ? { kind: 'share', query: remainder } : invalid('errors.share.no_customer');
     default:
       return { kind: 'unavailable', feature: sub };
   }

@@ -1,5 +1,11 @@
+import type { ContactCustomer } from '../app/collections-ports.ts';
 import type { LoggedContact } from '../app/contacts.ts';
-import { CONTACT_METHOD_HINT, CONTACT_OUTCOME_HINT } from '../domain/contact-words.ts';
+import {
+  CONTACT_METHOD_HINT,
+  CONTACT_OUTCOME_HINT,
+  MAX_NOTE_LENGTH,
+} from '../domain/contact-words.ts';
+import { CONTACT_METHODS, CONTACT_OUTCOMES } from '../domain/credit.ts';
 import type { Card, CardField } from './card.ts';
 import type { CardContext } from './customer-card.ts';
 import { formatDate, formatDateTime, formatMoney } from './format.ts';
@@ -58,13 +64,15 @@ export function loggedContactCard(
 }
 
 /**
- * `/credit log <customer>` with nothing else (the card's *Log contact* button in the
- * console): how to write the entry, with examples for that customer. Slack opens a form.
+ * `/credit log <customer>` with nothing else (the card's *Log contact* button): a form where
+ * the platform has forms (a Slack modal), and how to type the entry, with examples for that
+ * customer, where it has not.
  */
-export function contactFormCard(query: string, { t }: CardContext): Card {
-  const customer = query.trim();
+export function contactFormCard(customer: ContactCustomer, { t }: CardContext): Card {
+  const code = customer.code;
+  const option = (prefix: string) => (value: string) => ({ value, label: t(`${prefix}.${value}`) });
   return {
-    title: t('contact.form.title', { customer }),
+    title: t('contact.form.title', { customer: `${customer.legalName} (${code})` }),
     lines: [
       t('contact.form.syntax'),
       t('contact.form.methods', { words: CONTACT_METHOD_HINT }),
@@ -73,9 +81,60 @@ export function contactFormCard(query: string, { t }: CardContext): Card {
       t('contact.form.dispute'),
       '',
       t('contact.form.examples'),
-      t('contact.form.example_reached', { customer }),
-      t('contact.form.example_promise', { customer }),
-      t('contact.form.example_dispute', { customer }),
+      t('contact.form.example_reached', { customer: code }),
+      t('contact.form.example_promise', { customer: code }),
+      t('contact.form.example_dispute', { customer: code }),
     ],
+    form: {
+      id: 'contact',
+      title: t('contact.modal.title'),
+      submitLabel: t('contact.modal.submit'),
+      cancelLabel: t('contact.modal.cancel'),
+      context: code,
+      fields: [
+        {
+          id: 'method',
+          label: t('contact.modal.method'),
+          kind: 'select',
+          options: CONTACT_METHODS.map(option('contact.method')),
+          initial: 'call',
+        },
+        {
+          id: 'outcome',
+          label: t('contact.modal.outcome'),
+          kind: 'select',
+          options: CONTACT_OUTCOMES.map(option('contact.outcome')),
+        },
+        {
+          id: 'promise_date',
+          label: t('contact.modal.promise_date'),
+          kind: 'date',
+          optional: true,
+          hint: t('contact.modal.promise_date_hint'),
+        },
+        {
+          id: 'promise_amount',
+          label: t('contact.modal.promise_amount', { currency: customer.currency }),
+          kind: 'amount',
+          optional: true,
+          hint: t('contact.modal.promise_amount_hint', { currency: customer.currency }),
+        },
+        {
+          id: 'invoices',
+          label: t('contact.modal.invoices'),
+          kind: 'text',
+          optional: true,
+          hint: t('contact.modal.invoices_hint'),
+        },
+        {
+          id: 'note',
+          label: t('contact.modal.note'),
+          kind: 'text',
+          optional: true,
+          multiline: true,
+          maxLength: MAX_NOTE_LENGTH,
+        },
+      ],
+    },
   };
 }

@@ -177,17 +177,22 @@ function matchLine(m: CustomerMatch, t: Translate): string {
     : t('lookup.match', { code: m.code, name: m.legalName });
 }
 
+/** What a pick-list button runs: the look-up itself by default, or `log` / `share`. */
+export type PickCommand = (code: string) => string;
+const lookupCommand: PickCommand = (code) => `/credit ${code}`;
+
 export function chooseCard(
   query: string,
   candidates: readonly CustomerMatch[],
   { t }: CardContext,
+  command: PickCommand = lookupCommand,
 ): Card {
   return {
     title: t('lookup.choose_title', { count: candidates.length, query }),
     lines: [...candidates.map((m) => matchLine(m, t)), t('lookup.choose_hint')],
     actions: candidates.map((m) => ({
       label: `${m.code} ${m.legalName}`,
-      command: `/credit ${m.code}`,
+      command: command(m.code),
     })),
   };
 }
@@ -196,6 +201,7 @@ export function noMatchCard(
   query: string,
   suggestions: readonly CustomerMatch[],
   { t }: CardContext,
+  command: PickCommand = lookupCommand,
 ): Card {
   if (suggestions.length === 0) {
     return { title: t('lookup.none_title', { query }), lines: [t('lookup.none_hint')] };
@@ -205,7 +211,7 @@ export function noMatchCard(
     lines: [t('lookup.did_you_mean'), ...suggestions.map((m) => matchLine(m, t))],
     actions: suggestions.map((m) => ({
       label: `${m.code} ${m.legalName}`,
-      command: `/credit ${m.code}`,
+      command: command(m.code),
     })),
   };
 }

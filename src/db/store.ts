@@ -1,6 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
 import { createAssessmentRepository } from './assessment-repository.ts';
+import {
+  createActionTokenRepository,
+  createChannelRepository,
+  createInboundEventRepository,
+} from './chat-repositories.ts';
 import { createCollectionsRepository } from './collections-repository.ts';
 import { createContactRepository } from './contact-repository.ts';
 import { createCustomerRepository } from './customer-repository.ts';
@@ -46,6 +51,9 @@ export function createStore(db: Kysely<DB>): Store {
     kpis: createKpiRepository(db),
     contacts: createContactRepository(db),
     collections: createCollectionsRepository(db),
+    actionTokens: createActionTokenRepository(db),
+    inbound: createInboundEventRepository(db),
+    channels: createChannelRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -6,6 +6,9 @@ import {
 } from './credit.ts';
 
 /** Words for one canonical value, by the language a collector types them in. */
+/** A contact note is a summary for the file, not a transcript. Counted in characters. */
+export const MAX_NOTE_LENGTH = 1_000;
+
 export interface ContactWords {
   readonly en: readonly string[];
   readonly ja: readonly string[];

@@ -1,0 +1,38 @@
+import type { Locale } from './locales.ts';
+import type { Identity } from './ports.ts';
+
+// What the chat surfaces need from the database beyond the credit data: button tokens,
+// de-duplication of platform deliveries, and per-channel settings.
+
+export interface ActionTokenRow {
+  readonly token: string;
+  readonly command: string;
+  readonly userId: number | null;
+  readonly expiresAt: Date;
+}
+
+export interface ActionTokenRepository {
+  insert(rows: readonly ActionTokenRow[]): Promise<void>;
+  /** The command a token stands for, with its expiry; undefined when no such token exists. */
+  find(
+    token: string,
+  ): Promise<{ readonly command: string; readonly expiresAt: Date | null } | undefined>;
+}
+
+export interface InboundEventRepository {
+  /**
+   * Records that a platform delivery was handled. False when it was already recorded (a
+   * retry or a double submit). Call inside the transaction of the effect it guards: a
+   * concurrent claim of the same id waits for that transaction and then sees it.
+   */
+  claim(platform: string, eventId: string): Promise<boolean>;
+}
+
+export interface ChannelSettings {
+  readonly locale: Locale;
+  readonly timeZone: string;
+}
+
+export interface ChannelRepository {
+  settings(channel: Identity): Promise<ChannelSettings | undefined>;
+}
