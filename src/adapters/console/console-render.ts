@@ -1,31 +1,12 @@
 import stringWidth from 'string-width';
-import type { Card, CardTable } from '../../chat/card.ts';
+import type { Card } from '../../chat/card.ts';
+import { pad, renderTable } from '../../chat/text-table.ts';
 import type { StatusColour } from '../../domain/credit.ts';
 
+// The CLI reports import the table renderer through this adapter's index.
+export { renderTable };
+
 const DOT: Record<StatusColour, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
-
-function pad(text: string, width: number, align: 'left' | 'right'): string {
-  const fill = ' '.repeat(Math.max(0, width - stringWidth(text)));
-  return align === 'right' ? fill + text : text + fill;
-}
-
-/** Columns sized by display width, so Japanese and Chinese labels line up in a terminal. */
-export function renderTable(table: CardTable, indent = '  '): string[] {
-  const widths = table.columns.map((col, i) =>
-    Math.max(stringWidth(col), ...table.rows.map((row) => stringWidth(row[i] ?? ''))),
-  );
-  const line = (cells: readonly string[]) =>
-    indent +
-    cells
-      .map((cell, i) => pad(cell, widths[i] ?? 0, table.align?.[i] ?? 'left'))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(table.columns),
-    indent + widths.map((w) => '─'.repeat(w)).join('  '),
-    ...table.rows.map(line),
-  ];
-}
 
 /** A Card as plain text for a terminal or a pipe. */
 export function renderCard(card: Card): string {
