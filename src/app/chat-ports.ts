@@ -1,5 +1,4 @@
 import type { Locale } from './locales.ts';
-import type { Identity } from './ports.ts';
 
 // What the chat surfaces need from the database beyond the credit data: button tokens,
 // de-duplication of platform deliveries, and per-channel settings.
@@ -33,6 +32,12 @@ export interface ChannelSettings {
   readonly timeZone: string;
 }
 
+/** A conversation on a platform: a Slack channel, a LINE group, a Telegram chat. */
+export interface ChannelRef {
+  readonly platform: string;
+  readonly externalId: string;
+}
+
 export interface ChannelRepository {
-  settings(channel: Identity): Promise<ChannelSettings | undefined>;
+  settings(channel: ChannelRef): Promise<ChannelSettings | undefined>;
 }

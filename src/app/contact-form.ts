@@ -7,14 +7,9 @@ import {
 } from '../domain/credit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import type { ContactCustomer } from './collections-ports.ts';
-import {
-  type ContactDeps,
-  type Delivery,
-  LOG_ROLES,
-  type LogContactResult,
-  logContact,
-} from './contacts.ts';
+import { type ContactDeps, type Delivery, type LogContactResult, logContact } from './contacts.ts';
 import { type CustomerSearch, findCustomer } from './lookup.ts';
+import { authorize } from './permissions.ts';
 import type { User } from './ports.ts';
 
 // The contact entry as a form (a Slack modal): the same use case as the typed grammar,
@@ -49,7 +44,7 @@ export async function prepareContactForm(
   | { readonly kind: 'form'; readonly customer: ContactCustomer }
   | Exclude<CustomerSearch, { kind: 'one' }>
 > {
-  if (!LOG_ROLES.includes(user.role)) throw new DomainError('errors.log.forbidden');
+  authorize(user, 'log');
   const found = await findCustomer(deps.store, query);
   if (found.kind !== 'one') return found;
   const customer = await deps.store.contacts.customer(found.match.customerId);
@@ -123,7 +118,7 @@ export async function logContactForm(
     readonly delivery?: Delivery;
   },
 ): Promise<ContactFormResult> {
-  if (!LOG_ROLES.includes(user.role)) throw new DomainError('errors.log.forbidden');
+  authorize(user, 'log');
   const { values } = input;
   const { errors, method, outcome } = checkValues(values);
   if (Object.keys(errors).length > 0 || !method || !outcome) return { kind: 'invalid', errors };

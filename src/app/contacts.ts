@@ -1,21 +1,13 @@
 import { parseChatAmount } from '../domain/chat-amount.ts';
-import type { ContactMethod, ContactOutcome, Role } from '../domain/credit.ts';
+import type { ContactMethod, ContactOutcome } from '../domain/credit.ts';
 import { dateInTimeZone, type IsoDate } from '../domain/dates.ts';
 import { DomainError } from '../domain/errors.ts';
 import { parseLooseDate } from '../domain/loose-date.ts';
 import { type Money, money } from '../domain/money.ts';
 import type { ContactCustomer, InvoiceRef } from './collections-ports.ts';
 import { type CustomerSearch, findCustomer } from './lookup.ts';
+import { authorize } from './permissions.ts';
 import type { Clock, Store, User } from './ports.ts';
-
-/** Who may log a collection contact: everyone who deals with the customer, not viewers. */
-export const LOG_ROLES: readonly Role[] = [
-  'sales',
-  'collector',
-  'credit_manager',
-  'director',
-  'admin',
-];
 
 /** `/credit log …` as the grammar read it; the use case reads the date and amount. */
 export interface LogContactInput {
@@ -121,7 +113,7 @@ export async function logContact(
   user: User,
   input: LogContactInput,
 ): Promise<LogContactResult> {
-  if (!LOG_ROLES.includes(user.role)) throw new DomainError('errors.log.forbidden');
+  authorize(user, 'log');
   const found = await findCustomer(deps.store, input.query);
   if (found.kind !== 'one') return found;
   const customer = await deps.store.contacts.customer(found.match.customerId);

@@ -9,6 +9,7 @@ import type {
   InboundEventRepository,
 } from './chat-ports.ts';
 import type { CollectionsRepository, ContactRepository } from './collections-ports.ts';
+import type { HomeRepository } from './home-ports.ts';
 import type { LedgerWriter } from './ingest/records.ts';
 import type { KpiRepository } from './kpi-ports.ts';
 import type { Locale } from './locales.ts';
@@ -142,6 +143,21 @@ export interface UserRepository {
     readonly role: Role;
   }): Promise<User>;
   setLocale(userId: number, locale: Locale | null): Promise<void>;
+  /** Every user with the platform identities that reach them, in id order. */
+  list(): Promise<UserWithIdentities[]>;
+  update(
+    userId: number,
+    changes: { readonly role?: Role; readonly displayName?: string },
+  ): Promise<void>;
+  /**
+   * The ids of the admins. Inside a transaction it locks their rows, so two demotions
+   * running at once cannot both see another admin left.
+   */
+  lockAdmins(): Promise<number[]>;
+}
+
+export interface UserWithIdentities extends User {
+  readonly identities: readonly Identity[];
 }
 
 export interface AuditEntry {
@@ -202,6 +218,7 @@ export interface Store {
   readonly actionTokens: ActionTokenRepository;
   readonly inbound: InboundEventRepository;
   readonly channels: ChannelRepository;
+  readonly home: HomeRepository;
   /** A round trip to the database (`select 1`), for health checks. */
   ping(): Promise<void>;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

@@ -1,7 +1,7 @@
-import type { Role } from '../domain/credit.ts';
+import { ROLES, type Role } from '../domain/credit.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isLocale, type Locale } from './locales.ts';
-import type { Identity, Store, User } from './ports.ts';
+import type { Identity, Store, User, UserWithIdentities } from './ports.ts';
 
 export interface ResolveUserInput {
   readonly identity: Identity;
@@ -52,4 +52,150 @@ export async function setUserLocale(store: Store, user: User, value: string): Pr
     });
   });
   return locale;
+}
+
+/** Platforms a person can be registered on by hand: the chat platforms creditops serves. */
+export const IDENTITY_PLATFORMS = ['slack', 'line', 'telegram', 'console'] as const;
+
+/** Most authority first, the order users are listed in: admins are who people look for. */
+const ROLE_ORDER: readonly Role[] = [...ROLES].reverse();
+
+/** `slack:U0123ABCD` → the identity; anything else is refused with the expected form. */
+export function parseIdentity(text: string): Identity {
+  const value = text.trim();
+  const colon = value.indexOf(':');
+  const platform = value.slice(0, colon).toLowerCase();
+  const externalId = value.slice(colon + 1);
+  if (
+    colon <= 0 ||
+    externalId === '' ||
+    /\s/u.test(externalId) ||
+    !(IDENTITY_PLATFORMS as readonly string[]).includes(platform)
+  ) {
+    throw new DomainError('errors.users.bad_identity', {
+      value: text,
+      platforms: IDENTITY_PLATFORMS.join(', '),
+    });
+  }
+  return { platform, externalId };
+}
+
+/** A role as typed (`credit_manager`, `Admin`); anything else is refused with the list. */
+export function parseRole(text: string): Role {
+  const value = text.trim().toLowerCase();
+  const role = ROLES.find((r) => r === value);
+  if (!role)
+    throw new DomainError('errors.users.bad_role', { value: text, roles: ROLES.join(', ') });
+  return role;
+}
+
+export const identityText = (identity: Identity) => `${identity.platform}:${identity.externalId}`;
+
+/** Everyone creditops knows, with how they reach it: most authority first, then by name. */
+export async function listUsers(store: Store): Promise<UserWithIdentities[]> {
+  const users = await store.users.list();
+  return users.sort(
+    (a, b) =>
+      ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
+      a.displayName.localeCompare(b.displayName) ||
+      a.id - b.id,
+  );
+}
+
+export interface UserChange {
+  readonly outcome: 'created' | 'updated' | 'unchanged';
+  readonly user: User;
+  readonly identity: Identity;
+}
+
+/**
+ * Refuses to take the admin role from the last admin: with no admin left, nobody could
+ * manage users from chat again. Called inside the transaction that changes the role.
+ */
+async function keepAnAdmin(tx: Store, user: User, role: Role): Promise<void> {
+  if (user.role !== 'admin' || role === 'admin') return;
+  const admins = await tx.users.lockAdmins();
+  if (admins.length <= 1 && admins.includes(user.id)) {
+    throw new DomainError('errors.users.last_admin', { name: user.displayName });
+  }
+}
+
+/** Gives an existing user a new role and name, audited; nothing when neither changes. */
+async function changeUser(
+  tx: Store,
+  actor: string,
+  input: {
+    readonly user: User;
+    readonly identity: Identity;
+    readonly role: Role;
+    readonly name?: string;
+  },
+): Promise<UserChange> {
+  const { user, identity, role } = input;
+  const displayName = input.name ?? user.displayName;
+  if (user.role === role && user.displayName === displayName) {
+    return { outcome: 'unchanged', user, identity };
+  }
+  await keepAnAdmin(tx, user, role);
+  await tx.users.update(user.id, { role, displayName });
+  await tx.audit.record({
+    actor,
+    action: 'user.update',
+    entityType: 'user',
+    entityId: String(user.id),
+    before: { displayName: user.displayName, role: user.role },
+    after: { displayName, role },
+  });
+  return { outcome: 'updated', user: { ...user, role, displayName }, identity };
+}
+
+/**
+ * `users add slack:U123 --role credit_manager --name …`: registers the person behind a
+ * platform identity with a role, or changes the role (and the name, when given) of the
+ * user it already belongs to. `actor` labels the audit entry (`cli:<os user>`, `user:<id>`).
+ */
+export async function addUser(
+  store: Store,
+  actor: string,
+  input: { readonly identity: string; readonly role: string; readonly name?: string },
+): Promise<UserChange> {
+  const identity = parseIdentity(input.identity);
+  const role = parseRole(input.role);
+  const name = input.name?.trim() || undefined;
+  return store.transaction(async (tx) => {
+    const existing = await tx.users.findByIdentity(identity);
+    if (existing) {
+      return changeUser(tx, actor, { user: existing, identity, role, ...(name ? { name } : {}) });
+    }
+    const user = await tx.users.create({
+      identity,
+      displayName: name ?? identity.externalId,
+      role,
+    });
+    await tx.audit.record({
+      actor,
+      action: 'user.create',
+      entityType: 'user',
+      entityId: String(user.id),
+      before: null,
+      after: { displayName: user.displayName, role: user.role, identity },
+    });
+    return { outcome: 'created', user, identity };
+  });
+}
+
+/** `users role slack:U123 collector`: the role of a user already known by that identity. */
+export async function setUserRole(
+  store: Store,
+  actor: string,
+  input: { readonly identity: string; readonly role: string },
+): Promise<UserChange> {
+  const identity = parseIdentity(input.identity);
+  const role = parseRole(input.role);
+  return store.transaction(async (tx) => {
+    const user = await tx.users.findByIdentity(identity);
+    if (!user)
+      throw new DomainError('errors.users.not_found', { identity: identityText(identity) });
+    return changeUser(tx, actor, { user, identity, role });
+  });
 }

@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { issueActionTokens, redeemActionToken } from '../app/action-tokens.ts';
 import { logContactForm, prepareContactForm } from '../app/contact-form.ts';
 import { type Delivery, logContact } from '../app/contacts.ts';
+import { homeOverview } from '../app/home.ts';
 import { isLocale, type Locale } from '../app/locales.ts';
 import { lookUpCustomer } from '../app/lookup.ts';
+import { authorize, type Capability, can } from '../app/permissions.ts';
 import type { CreditPolicy } from '../app/policy.ts';
 import type { Clock, Identity, Logger, Store, User } from '../app/ports.ts';
 import { resolveUser, setUserLocale } from '../app/users.ts';
-import type { Role } from '../domain/credit.ts';
+import { ROLES, type Role } from '../domain/credit.ts';
 import { isDomainError } from '../domain/errors.ts';
+import { adminUsersCard } from './admin-card.ts';
 import { type Card, messageCard } from './card.ts';
 import { type Command, parseCommand } from './command.ts';
 import { contactFormCard, loggedContactCard } from './contact-card.ts';
 import { type CardContext, chooseCard, customerCard, noMatchCard } from './customer-card.ts';
+import { homeCard } from './home-card.ts';
 import type { I18n, Translate } from './i18n.ts';
 
 /** Who is asking, and where: what every request from a platform carries. */
@@ -63,6 +67,8 @@ export interface Bot {
   handle(request: ChatRequest): Promise<Card>;
   /** A form the person filled in (a Slack modal): per-field errors, or the answer. */
   submit(submission: FormSubmission): Promise<FormResult>;
+  /** The person's own desk (Slack's App Home): their customers in trouble, promises, requests. */
+  home(caller: ChatCaller): Promise<Card>;
   /** Opaque tokens for the card's buttons, in order, for platforms whose buttons carry data. */
   actionTokens(card: Card, caller: ChatCaller): Promise<string[]>;
 }
@@ -73,19 +79,46 @@ export function localeFromTag(tag: string | undefined): Locale | undefined {
   return isLocale(base) ? base : undefined;
 }
 
-function helpCard(t: Translate): Card {
+/** Help lines in the order shown, each with the capability its command needs. */
+const HELP_LINES: readonly (readonly [Capability, string])[] = [
+  ['lookup', 'help.lookup'],
+  ['share', 'help.share'],
+  ['log', 'help.log'],
+  ['admin_users', 'help.admin_users'],
+  ['lang', 'help.lang'],
+  ['help', 'help.help'],
+];
+
+/** Only the commands the caller's role may run: help that offers a refusal misleads. */
+function helpCard(t: Translate, role: Role): Card {
   return {
     title: t('help.title'),
     lines: [
-      t('help.lookup'),
-      t('help.share'),
-      t('help.log'),
-      t('help.lang'),
-      t('help.help'),
+      ...HELP_LINES.filter(([capability]) => can(role, capability)).map(([, key]) => t(key)),
       '',
       t('help.examples'),
     ],
   };
+}
+
+/** What each command needs; who has it is the policy's decision (`app/permissions.ts`). */
+function capabilityOf(command: Command): Capability | undefined {
+  switch (command.kind) {
+    case 'invalid':
+      return undefined;
+    case 'log_form':
+      return 'log';
+    case 'unavailable':
+      return command.feature;
+    default:
+      return command.kind;
+  }
+}
+
+/** A role named in a refusal is shown by its name in the reader's language. */
+function localParams(t: Translate, params: Readonly<Record<string, string | number>>) {
+  const role = ROLES.find((r) => r === params.role);
+  return role ? { ...params, role: t(`roles.${role}`) } : params;
 }
 
 /** The answer to a delivery that was already handled; adapters drop it. */
@@ -112,9 +145,13 @@ export function createBot(deps: BotDeps): Bot {
     caller: ChatCaller,
   ): Promise<Card> {
     const { t } = ctx;
+    const capability = capabilityOf(command);
+    if (capability) authorize(user, capability);
     switch (command.kind) {
       case 'help':
-        return helpCard(t);
+        return helpCard(t, user.role);
+      case 'admin_users':
+        return adminUsersCard(store, user, command, ctx);
       case 'invalid':
         return messageCard(
           t('errors.title'),
@@ -152,7 +189,10 @@ export function createBot(deps: BotDeps): Bot {
         }
         const locale = await setUserLocale(store, user, command.value);
         const tt = i18n.t(locale);
-        return messageCard(tt('lang.changed', { language: tt(`lang.name.${locale}`) }));
+        return {
+          ...messageCard(tt('lang.changed', { language: tt(`lang.name.${locale}`) })),
+          locale,
+        };
       }
       case 'lookup':
       case 'share': {
@@ -189,7 +229,7 @@ export function createBot(deps: BotDeps): Bot {
   function failure(error: unknown, caller: ChatCaller, locale: Locale): Card {
     const t = i18n.t(locale);
     if (isDomainError(error)) {
-      return messageCard(t('errors.title'), [t(error.code, error.params)], 'error');
+      return messageCard(t('errors.title'), [t(error.code, localParams(t, error.params))], 'error');
     }
     const correlationId = randomUUID().slice(0, 8);
     logger.error('command failed', {
@@ -212,9 +252,9 @@ export function createBot(deps: BotDeps): Bot {
         const text = request.actionToken
           ? await redeemActionToken(store, request.actionToken, deps.clock.now())
           : request.text;
-        return await run(parseCommand(text), user, ctx, request);
+        return { locale, ...(await run(parseCommand(text), user, ctx, request)) };
       } catch (error) {
-        return failure(error, request, locale);
+        return { ...failure(error, request, locale), locale };
       }
     },
 
@@ -238,7 +278,7 @@ export function createBot(deps: BotDeps): Bot {
             return { kind: 'invalid', errors };
           }
           case 'logged':
-            return { kind: 'done', card: loggedContactCard(result, ctx) };
+            return { kind: 'done', card: { ...loggedContactCard(result, ctx), locale } };
           case 'repeat':
             return { kind: 'done', card: repeatCard(ctx.t) };
           case 'choose':
@@ -253,7 +293,18 @@ export function createBot(deps: BotDeps): Bot {
             };
         }
       } catch (error) {
-        return { kind: 'done', card: failure(error, submission, locale) };
+        return { kind: 'done', card: { ...failure(error, submission, locale), locale } };
+      }
+    },
+
+    async home(caller) {
+      let locale = firstLocale(caller);
+      try {
+        const { user, ctx } = await session(caller);
+        locale = ctx.locale;
+        return { ...homeCard(await homeOverview(deps, user), user, ctx), locale };
+      } catch (error) {
+        return { ...failure(error, caller, locale), locale };
       }
     },
 

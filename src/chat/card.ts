@@ -1,3 +1,4 @@
+import type { Locale } from '../app/locales.ts';
 import type { StatusColour } from '../domain/credit.ts';
 
 // The one shape the core speaks in. Each adapter renders a Card to its platform (Block Kit,
@@ -81,6 +82,8 @@ export interface Card {
   readonly form?: CardForm;
   /** `share`: the answer is meant for everyone in the channel, not only the asker. */
   readonly visibility?: 'private' | 'channel';
+  /** The language the card is written in; adapters word their own additions in it. */
+  readonly locale?: Locale;
   /** The answer to a delivery already handled (a platform retry, a double submit): drop it. */
   readonly repeat?: boolean;
 }

@@ -9,6 +9,9 @@ import {
   MAX_NOTE_LENGTH,
 } from '../domain/contact-words.ts';
 import type { ContactMethod, ContactOutcome } from '../domain/credit.ts';
+import { type AdminUsersCommand, parseAdmin } from './admin-command.ts';
+
+export type { AdminUsersCommand };
 
 export type Command =
   | { readonly kind: 'help' }
@@ -29,6 +32,7 @@ export type Command =
   | { readonly kind: 'log_form'; readonly query: string }
   | { readonly kind: 'share'; readonly query: string }
   | { readonly kind: 'unavailable'; readonly feature: Feature }
+  | AdminUsersCommand
   | {
       readonly kind: 'invalid';
       readonly code: string;
@@ -47,7 +51,6 @@ export const PLANNED_FEATURES = [
   'phase',
   'approvals',
   'subscribe',
-  'admin',
   'aging',
   'digest',
 ] as const;
@@ -56,7 +59,9 @@ export type Feature = (typeof PLANNED_FEATURES)[number];
 export const MAX_INPUT_LENGTH = 2_000;
 export { MAX_NOTE_LENGTH };
 
-const SUBCOMMANDS: Record<string, 'help' | 'lang' | 'find' | 'log' | 'share' | Feature> = {
+type Subcommand = 'help' | 'lang' | 'find' | 'log' | 'share' | 'admin' | Feature;
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
   help: 'help',
   '?': 'help',
   ヘルプ: 'help',
@@ -140,6 +145,8 @@ export function parseCommand(raw: string): Command {
       return parseLog(rest.filter((token) => token !== ''));
     case 'share':
       return remainder ? { kind: 'share', query: remainder } : invalid('errors.share.no_customer');
+    case 'admin':
+      return parseAdmin(rest.filter((token) => token !== ''));
     default:
       return { kind: 'unavailable', feature: sub };
   }

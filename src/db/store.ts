@@ -9,6 +9,7 @@ import {
 import { createCollectionsRepository } from './collections-repository.ts';
 import { createContactRepository } from './contact-repository.ts';
 import { createCustomerRepository } from './customer-repository.ts';
+import { createHomeRepository } from './home-repository.ts';
 import { createIdempotencyRepository } from './idempotency-repository.ts';
 import { createKpiRepository } from './kpi-repository.ts';
 import { createLedgerWriter } from './ledger-writer.ts';
@@ -54,6 +55,7 @@ export function createStore(db: Kysely<DB>): Store {
     actionTokens: createActionTokenRepository(db),
     inbound: createInboundEventRepository(db),
     channels: createChannelRepository(db),
+    home: createHomeRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Locale } from '../app/locales.ts';
-import type { User, UserRepository } from '../app/ports.ts';
+import type { Identity, User, UserRepository, UserWithIdentities } from '../app/ports.ts';
 import type { Role } from '../domain/credit.ts';
 import type { DB } from './schema.ts';
 
@@ -50,6 +50,52 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
         .set({ locale, updated_at: new Date() })
         .where('id', '=', userId)
         .execute();
+    },
+
+    async list() {
+      const rows = await db
+        .selectFrom('users as u')
+        .leftJoin('platform_identities as p', 'p.user_id', 'u.id')
+        .select(['u.id', 'u.display_name', 'u.role', 'u.locale', 'p.platform', 'p.external_id'])
+        .orderBy('u.id')
+        .orderBy('p.id')
+        .execute();
+      const users = new Map<number, UserWithIdentities & { identities: Identity[] }>();
+      for (const row of rows) {
+        const id = Number(row.id);
+        let user = users.get(id);
+        if (!user) {
+          user = { ...toUser({ ...row, id }), identities: [] };
+          users.set(id, user);
+        }
+        if (row.platform !== null && row.external_id !== null) {
+          user.identities.push({ platform: row.platform, externalId: row.external_id });
+        }
+      }
+      return [...users.values()];
+    },
+
+    async update(userId, { role, displayName }) {
+      await db
+        .updateTable('users')
+        .set({
+          ...(role !== undefined ? { role } : {}),
+          ...(displayName !== undefined ? { display_name: displayName } : {}),
+          updated_at: new Date(),
+        })
+        .where('id', '=', userId)
+        .execute();
+    },
+
+    async lockAdmins() {
+      const rows = await db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'admin')
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+      return rows.map((row) => Number(row.id));
     },
   };
 }

@@ -187,17 +187,17 @@ describe('logging a collection contact', () => {
     });
   });
 
-  it('refuses a viewer, says who may log, and writes nothing', async () => {
+  it('refuses a viewer, names their role and whom to ask, and writes nothing', async () => {
     const before = await counts();
     const card = await say('/credit log C0001 call reached spoke to AP', 'viewer-1', 'viewer');
     expect(card.tone).toBe('error');
     expect(card.lines?.[0]).toBe(
-      'Viewers cannot log collection contacts. Sales, collectors, credit managers, directors and admins can; ask an administrator if you need to.',
+      'Your role (Viewer) cannot run /credit log. Ask a creditops admin if you need it.',
     );
     const ja = await say('/credit 記録 C0001 電話 話した', 'viewer-2', 'viewer', {
       channelLocale: 'ja',
     });
-    expect(ja.lines?.[0]).toMatch(/^閲覧者は交渉記録を登録できません。/);
+    expect(ja.lines?.[0]).toMatch(/^現在のロール（閲覧者）では \/credit log を実行できません。/);
     const after = await counts();
     // Only the two new users' creation is audited.
     expect(after).toEqual({ ...before, audit: before.audit + 2 });
@@ -303,7 +303,16 @@ describe('logging a collection contact', () => {
 
   it('explains the entry with examples when only the customer is given', async () => {
     const en = await say('/credit log C0001', 'emily', 'sales');
-    expect(en.title).toBe('Log a contact with C0001');
+    expect(en.title).toBe('Log a contact with 株式会社アクメ (C0001)');
+    expect(en.form?.context).toBe('C0001');
+    expect(en.form?.fields.map((f) => f.id)).toEqual([
+      'method',
+      'outcome',
+      'promise_date',
+      'promise_amount',
+      'invoices',
+      'note',
+    ]);
     expect(en.lines).toContain(
       '/credit log <customer> <method> <outcome> [date amount | invoice numbers] [note]',
     );
@@ -311,7 +320,7 @@ describe('logging a collection contact', () => {
       '/credit log C0001 call promise 12/5 1,200,000 paying by wire on Friday',
     );
     const ja = await say('/credit 記録 アクメ', 'sato', 'collector', { channelLocale: 'ja' });
-    expect(ja.lines).toContain('/credit 記録 アクメ 電話 約束 12/5 500万 来週振込予定');
+    expect(ja.lines).toContain('/credit 記録 C0001 電話 約束 12/5 500万 来週振込予定');
     const zh = await say('/credit 记录 华信', 'li', 'collector', { channelLocale: 'zh' });
     expect(zh.lines?.[0]).toBe('/credit 记录 <客户> <方式> <结果> [日期 金额 | 发票号] [备注]');
   });
@@ -327,7 +336,7 @@ describe('logging a collection contact', () => {
         invoiceRefs: [],
         note: '',
       }),
-    ).rejects.toMatchObject({ code: 'errors.log.forbidden' });
+    ).rejects.toMatchObject({ code: 'errors.permission.denied', params: { role: 'viewer' } });
     expect(logged).toEqual([]);
   });
 });
