@@ -189,6 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, key, params ?? {});
   }
   const raw = result.data;
+  const adapters = raw.ADAPTERS ?? defaultAdapters(raw);
+  if (adapters.includes('slack')) {
+    if (!raw.SLACK_BOT_TOKEN) {
+      throw new ConfigError('SLACK_BOT_TOKEN', 'config.expected.slack_bot_token');
+    }
+    if (!raw.SLACK_SIGNING_SECRET && !raw.SLACK_APP_TOKEN) {
+      throw new ConfigError('SLACK_SIGNING_SECRET', 'config.expected.slack_receiver');
+    }
+  }
   return {
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
@@ -197,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: raw.PUBLIC_BASE_URL,
     defaultLocale: raw.DEFAULT_LOCALE,
     defaultTimeZone: raw.DEFAULT_TIMEZONE,
-    adapters: raw.ADAPTERS ?? defaultAdapters(raw),
+    adapters,
     slack: defined({
       signingSecret: raw.SLACK_SIGNING_SECRET,
       botToken: raw.SLACK_BOT_TOKEN,

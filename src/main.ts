@@ -1,12 +1,17 @@
 import { userInfo } from 'node:os';
 import { createConsoleAdapter } from './adapters/console/index.ts';
+import {
+  createSlackAdapter,
+  SLACK_EVENTS_PATH,
+  type SlackAdapter,
+} from './adapters/slack/index.ts';
 import { type BotDeps, createBot } from './chat/bot.ts';
 import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
-import { createHttpApp, type HttpServer, startHttpServer } from './http/server.ts';
+import { createHttpApp, type HttpServer, type NodeRoute, startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { loadPolicy } from './policy-files.ts';
 import { configOrExit, describeStartupError, i18n } from './startup.ts';
@@ -17,7 +22,8 @@ const config = configOrExit();
 const t = i18n.t(config.defaultLocale);
 const logger = createLogger();
 
-const unavailable = config.adapters.filter((a) => a !== 'console');
+// LINE and Telegram arrive in a later version; Slack and the console are here.
+const unavailable = config.adapters.filter((a) => a !== 'console' && a !== 'slack');
 if (unavailable.length > 0) {
   process.stderr.write(
     `${t('startup.adapter_unavailable', { adapters: unavailable.join(', ') })}\n`,
@@ -45,11 +51,13 @@ async function main(): Promise<void> {
   });
   let closing = false;
   let http: HttpServer | undefined;
+  let slack: SlackAdapter | undefined;
   // Stop taking requests and let those in flight finish before the database goes away.
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
     try {
+      await slack?.stop();
       await http?.close();
     } finally {
       await database.close();
@@ -61,7 +69,13 @@ async function main(): Promise<void> {
 
   await migrateToLatest(database.db);
   const store = createStore(database.db);
-  if (database.engine === 'embedded' && (await store.customers.count()) === 0) {
+  // Demo data is for trying creditops out locally, never for a workspace that is live.
+  const platforms = config.adapters.filter((a) => a !== 'console');
+  if (
+    platforms.length === 0 &&
+    database.engine === 'embedded' &&
+    (await store.customers.count()) === 0
+  ) {
     const today = dateInTimeZone(new Date(), config.defaultTimeZone);
     const report = await seedDemo(database.db, { today });
     process.stderr.write(
@@ -80,12 +94,33 @@ async function main(): Promise<void> {
     timeZone: config.defaultTimeZone,
   };
   const bot = createBot(core);
-  // Only the REST API needs the server today; the platform webhooks will too.
-  if (config.apiTokens.size > 0) {
+  const routes: NodeRoute[] = [];
+  if (config.adapters.includes('slack') && config.slack.botToken) {
+    slack = createSlackAdapter({
+      bot,
+      i18n,
+      logger,
+      botToken: config.slack.botToken,
+      ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+      ...(config.slack.appToken ? {} : { signingSecret: config.slack.signingSecret }),
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    });
+    if (slack.listener) routes.push({ path: SLACK_EVENTS_PATH, listener: slack.listener });
+  }
+  // One HTTP server for everything: Slack's events, the REST API, health and metrics.
+  if (config.apiTokens.size > 0 || platforms.length > 0) {
     const app = createHttpApp({ ...core, apiTokens: config.apiTokens });
-    http = await startHttpServer(app, config.port);
+    http = await startHttpServer(app, config.port, routes);
     logger.info('http server listening', { port: http.port });
   }
+  if (slack) {
+    await slack.start();
+    const base = config.publicBaseUrl ?? `http://localhost:${http?.port ?? config.port}`;
+    process.stderr.write(
+      `${config.slack.appToken ? t('startup.slack_ready_socket') : t('startup.slack_ready_http', { url: `${base}${SLACK_EVENTS_PATH}` })}\n`,
+    );
+  }
+  if (!config.adapters.includes('console')) return;
   const interactive = process.stdin.isTTY === true;
   if (interactive) process.stderr.write(`${t('startup.console_ready')}\n`);
   await createConsoleAdapter({

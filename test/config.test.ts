@@ -36,6 +36,22 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('names the Slack credential that is missing when Slack is asked for', () => {
+    expect(errorOf({ ADAPTERS: 'slack' })).toMatchObject({
+      variable: 'SLACK_BOT_TOKEN',
+      key: 'config.expected.slack_bot_token',
+    });
+    expect(errorOf({ ADAPTERS: 'slack', SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({
+      variable: 'SLACK_SIGNING_SECRET',
+      key: 'config.expected.slack_receiver',
+    });
+    // Socket Mode needs no signing secret.
+    expect(
+      loadConfig({ ADAPTERS: 'slack', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })
+        .adapters,
+    ).toEqual(['slack']);
+  });
+
   it('reads API tokens as name:token pairs', () => {
     const config = loadConfig({ API_TOKENS: 'erp:0123456789abcdef, bureau:fedcba9876543210' });
     expect(config.apiTokens.get('0123456789abcdef')).toBe('erp');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { serve } from '@hono/node-server';
+import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { type ErrorHandler, Hono } from 'hono';
 import type { Logger } from '../app/ports.ts';
 import { createApi } from './api.ts';
@@ -68,21 +69,42 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Listens on `port` (0: any free port); resolves once listening. */
-export function startHttpServer(app: Hono<HttpEnv>, port: number): Promise<HttpServer> {
+/**
+ * A route served by a platform SDK's own Node listener (Slack's Bolt receiver checks the
+ * signature over the raw body itself); everything else goes to the Hono app.
+ */
+export interface NodeRoute {
+  readonly path: string;
+  readonly listener: RequestListener;
+}
+
+/** One server for the whole bot; listens on `port` (0: any free port), resolves once listening. */
+export function startHttpServer(
+  app: Hono<HttpEnv>,
+  port: number,
+  routes: readonly NodeRoute[] = [],
+): Promise<HttpServer> {
+  const hono = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes.find((r) => r.path === path);
+    if (route) route.listener(req, res);
+    else void hono(req, res);
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port }, (info) => {
+    server.once('error', reject);
+    server.listen(port, () => {
       server.off('error', reject);
+      const address = server.address();
       resolve({
-        port: info.port,
+        port: typeof address === 'object' && address ? address.port : port,
         // Stops accepting, lets requests in flight finish, then drops idle keep-alives.
         close: () =>
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+            server.closeIdleConnections();
           }),
       });
     });
-    server.once('error', reject);
   });
 }

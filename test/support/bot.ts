@@ -1,5 +1,5 @@
 import type { Logger, Store } from '../../src/app/ports.ts';
-import { type Bot, createBot } from '../../src/chat/bot.ts';
+import { type Bot, type BotDeps, createBot } from '../../src/chat/bot.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
 import { loadPolicy } from '../../src/policy-files.ts';
 import { TEST_NOW, TEST_TIMEZONE } from './constants.ts';
@@ -7,11 +7,11 @@ import { TEST_NOW, TEST_TIMEZONE } from './constants.ts';
 export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /**
- * The chat core as `main.ts` builds it — shipped policy, English by default, the test clock
- * and time zone — over a test database's store.
+ * What every surface shares, as `main.ts` builds it — shipped policy, English by default,
+ * the test clock and time zone — over a test database's store.
  */
-export function createTestBot(store: Store, logger: Logger = quietLogger): Bot {
-  return createBot({
+export function createTestCore(store: Store, logger: Logger = quietLogger): BotDeps {
+  return {
     store,
     clock: { now: () => TEST_NOW },
     i18n: createI18n(),
@@ -19,5 +19,10 @@ export function createTestBot(store: Store, logger: Logger = quietLogger): Bot {
     defaultLocale: 'en',
     timeZone: TEST_TIMEZONE,
     policy: loadPolicy(),
-  });
+  };
+}
+
+/** The chat core over a test database's store. */
+export function createTestBot(store: Store, logger: Logger = quietLogger): Bot {
+  return createBot(createTestCore(store, logger));
 }
