@@ -195,15 +195,31 @@ describe('/credit in Slack', () => {
   });
 
   it('publishes the App Home tab with the person’s own desk', async () => {
+    // The demo owner with the most customers signs in to Slack.
+    const owner = await slack.database.db
+      .selectFrom('customers')
+      .select(['owner_user_id', (eb) => eb.fn.countAll().as('n')])
+      .where('owner_user_id', 'is not', null)
+      .groupBy('owner_user_id')
+      .orderBy('n', 'desc')
+      .executeTakeFirstOrThrow();
+    await slack.database.db
+      .insertInto('platform_identities')
+      .values({ user_id: Number(owner.owner_user_id), platform: 'slack', external_id: 'U-OWNER' })
+      .execute();
     const response = await slack.post(
-      eventCallbackBody({ event: appHomeOpenedEvent('U-HOME'), eventId: 'Ev-home-1' }),
+      eventCallbackBody({ event: appHomeOpenedEvent('U-OWNER'), eventId: 'Ev-home-1' }),
     );
     expect(response.status).toBe(200);
-    const call = await slack.fake.waitForCall('views.publish');
-    expect(call.args.user_id).toBe('U-HOME');
+    const call = await slack.fake.waitForCall('views.publish', 1, 20_000);
+    expect(call.args.user_id).toBe('U-OWNER');
     const view = call.args.view as { type: string; blocks: Block[] };
     expect(view.type).toBe('home');
-    expect(view.blocks.length).toBeGreaterThan(0);
+    const text = textOf(view);
+    // In the owner's own language (the demo's 佐藤 花子 reads Japanese).
+    expect(text).toContain('要注意の担当先');
+    expect(text).toMatch(/🔴|🟡/u);
+    expect(text).toContain('今週期日の入金約束');
   });
 });
 
