@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initialSchema from './20261123000000_initial_schema.ts';
 import * as creditReports from './20261123010000_credit_reports_and_aging_history.ts';
 import * as idempotencyKeys from './20261123020000_idempotency_keys.ts';
+import * as approvals from './20261123030000_approvals.ts';
 
 // Listed statically: Kysely's FileMigrationProvider imports files at run time, which breaks
 // under bundlers and under vitest for `.ts` files. Add each new migration here, in order.
@@ -9,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   '20261123000000_initial_schema': initialSchema,
   '20261123010000_credit_reports_and_aging_history': creditReports,
   '20261123020000_idempotency_keys': idempotencyKeys,
+  '20261123030000_approvals': approvals,
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type CreditPolicy, DEFAULT_POLICY } from './app/policy.ts';
 import { parseAgingPolicy } from './domain/aging.ts';
+import { parseApprovalPolicy } from './domain/approval-policy.ts';
 import { parseDunningPolicy } from './domain/dunning.ts';
 import { DomainError } from './domain/errors.ts';
 import { parseLimitPolicy } from './domain/limits.ts';
@@ -38,8 +39,9 @@ function readPolicy<T>(dir: string, name: string, parse: (raw: unknown) => T, fa
 
 /**
  * Reads `scorecard.json`, `limits.json`, `reviews.json`, `status.json`, `aging.json`,
- * `dunning.json` and `phase-rules.json` from `dir` (POLICY_DIR, default the shipped
- * `config/`). The first bad value stops the start with a message naming policy and field.
+ * `dunning.json`, `phase-rules.json` and `approvals.json` from `dir` (POLICY_DIR, default
+ * the shipped `config/`). The first bad value stops the start with a message naming policy
+ * and field.
  */
 export function loadPolicy(dir: string = SHIPPED_POLICY_DIR): CreditPolicy {
   return {
@@ -50,5 +52,6 @@ export function loadPolicy(dir: string = SHIPPED_POLICY_DIR): CreditPolicy {
     aging: readPolicy(dir, 'aging', parseAgingPolicy, DEFAULT_POLICY.aging),
     dunning: readPolicy(dir, 'dunning', parseDunningPolicy, DEFAULT_POLICY.dunning),
     phaseRules: readPolicy(dir, 'phase-rules', parsePhaseRules, DEFAULT_POLICY.phaseRules),
+    approvals: readPolicy(dir, 'approvals', parseApprovalPolicy, DEFAULT_POLICY.approvals),
   };
 }

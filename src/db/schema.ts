@@ -183,6 +183,14 @@ export interface ApprovalRequestsTable {
   decision_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Steps approved so far. */
+  current_step: Generated<number>;
+  /** Per step, the roles any one of whom may approve it. */
+  steps: JsonDefault<string[][]>;
+  notify_owner: Generated<boolean>;
+  decided_by_user_id: number | null;
+  source: Generated<string>;
+  platform: string | null;
 }
 
 export interface ApprovalDecisionsTable {
@@ -192,6 +200,7 @@ export interface ApprovalDecisionsTable {
   decision: string;
   reason: string | null;
   decided_at: CreatedAt;
+  step: Generated<number>;
 }
 
 export interface CreditEventsTable {
