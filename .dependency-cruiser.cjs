@@ -1,6 +1,6 @@
 /**
  * The layering of DESIGN §3, enforced in `npm test`:
- *   domain ← app ← {db, chat} ← {adapters, jobs, http} ← main.ts / cli.ts
+ *   domain ← app ← {db, chat} ← {adapters, http} ← main.ts / cli.ts; jobs/ call app/ only
  * Arrows never reverse; adapters never import each other; each platform SDK stays in
  * its own adapter folder.
  */
@@ -51,6 +51,16 @@ module.exports = {
       severity: 'error',
       from: { path: layer('chat') },
       to: { path: ['^src/(db|adapters|jobs|http|io)/', '^src/(main|cli[a-z-]*)\\.ts$'] },
+    },
+    {
+      name: 'jobs-call-app',
+      comment:
+        'jobs/ run app/ use cases and ports on a schedule; main.ts hands them the database, the platforms and the rendering.',
+      severity: 'error',
+      from: { path: layer('jobs') },
+      to: {
+        path: ['^src/(chat|adapters|http|io)/', '^src/(main|cli[a-z-]*|config|startup)\\.ts$'],
+      },
     },
     {
       name: 'adapters-do-not-touch-the-database',

@@ -2,6 +2,7 @@ import type { AgingBucket } from '../domain/aging.ts';
 import type { ContactMethod, ContactOutcome, Phase, Rating, Role } from '../domain/credit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Money } from '../domain/money.ts';
+import type { ApprovalRepository } from './approval-ports.ts';
 import type { AssessmentDetail, AssessmentRepository } from './assessment-ports.ts';
 import type {
   ActionTokenRepository,
@@ -13,6 +14,7 @@ import type { HomeRepository } from './home-ports.ts';
 import type { LedgerWriter } from './ingest/records.ts';
 import type { KpiRepository } from './kpi-ports.ts';
 import type { Locale } from './locales.ts';
+import type { OutboxRepository } from './outbox-ports.ts';
 
 // The ports the use cases need. `src/db/` implements them over Kysely; tests use the same
 // implementation on a real engine.
@@ -215,6 +217,8 @@ export interface Store {
   readonly kpis: KpiRepository;
   readonly contacts: ContactRepository;
   readonly collections: CollectionsRepository;
+  readonly outbox: OutboxRepository;
+  readonly approvals: ApprovalRepository;
   readonly actionTokens: ActionTokenRepository;
   readonly inbound: InboundEventRepository;
   readonly channels: ChannelRepository;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
+import { createApprovalRepository } from './approval-repository.ts';
 import { createAssessmentRepository } from './assessment-repository.ts';
 import {
   createActionTokenRepository,
@@ -13,6 +14,7 @@ import { createHomeRepository } from './home-repository.ts';
 import { createIdempotencyRepository } from './idempotency-repository.ts';
 import { createKpiRepository } from './kpi-repository.ts';
 import { createLedgerWriter } from './ledger-writer.ts';
+import { createOutboxRepository } from './outbox-repository.ts';
 import { createReportRepository } from './report-repository.ts';
 import type { DB } from './schema.ts';
 import { createUserRepository } from './user-repository.ts';
@@ -52,6 +54,8 @@ export function createStore(db: Kysely<DB>): Store {
     kpis: createKpiRepository(db),
     contacts: createContactRepository(db),
     collections: createCollectionsRepository(db),
+    outbox: createOutboxRepository(db),
+    approvals: createApprovalRepository(db),
     actionTokens: createActionTokenRepository(db),
     inbound: createInboundEventRepository(db),
     channels: createChannelRepository(db),
