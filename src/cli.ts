@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Translate } from './chat/i18n.ts';
+import { runApprovals } from './cli-approvals.ts';
 import { runAssess } from './cli-assess.ts';
 import { runImport } from './cli-import.ts';
 import { runReport } from './cli-report.ts';
@@ -93,6 +94,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await runAssess(config, t, args);
       case 'users':
         return await runUsers(config, t, args);
+      case 'approvals':
+        return await runApprovals(config, t, args);
       case undefined:
       case 'help':
       case '--help':

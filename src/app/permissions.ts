@@ -28,15 +28,16 @@ const CREDIT_DESK: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'adm
 /**
  * The policy. Anyone the company lets into the workspace may read a customer's credit card
  * (a viewer is an unknown Slack user too). The people who deal with the customer — sales
- * and collectors — also log contacts and share cards with their channel and see the
- * portfolio aging; sales ask for limits for their customers. Credit managers and directors
+ * and collectors — also log contacts, share cards with their channel, see the portfolio
+ * aging and ask for limit changes; collectors also propose phase moves (watch, incident).
+ * `config/approvals.json` may narrow who requests further. Credit managers and directors
  * decide limits, phases and approvals and run digests. Only admins manage who has which
  * role, so nobody grants themselves more.
  */
 export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = {
   viewer: EVERYONE,
   sales: [...EVERYONE, 'share', 'log', 'limit', 'aging'],
-  collector: [...EVERYONE, 'share', 'log', 'aging'],
+  collector: [...EVERYONE, 'share', 'log', 'limit', 'phase', 'aging'],
   credit_manager: CREDIT_DESK,
   director: CREDIT_DESK,
   admin: CAPABILITIES,

@@ -5,6 +5,7 @@ import { type Delivery, logContact } from '../app/contacts.ts';
 import { homeOverview } from '../app/home.ts';
 import { isLocale, type Locale } from '../app/locales.ts';
 import { lookUpCustomer } from '../app/lookup.ts';
+import type { OutboxDelivery, RenderedOutboxCard } from '../app/outbox-ports.ts';
 import { authorize, type Capability, can } from '../app/permissions.ts';
 import type { CreditPolicy } from '../app/policy.ts';
 import type { Clock, Identity, Logger, Store, User } from '../app/ports.ts';
@@ -12,12 +13,14 @@ import { resolveUser, setUserLocale } from '../app/users.ts';
 import { ROLES, type Role } from '../domain/credit.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { adminUsersCard } from './admin-card.ts';
-import { type Card, messageCard } from './card.ts';
+import { runApprovalCommand, submitApprovalForm } from './approval-flow.ts';
+import { type Card, type CardForm, messageCard } from './card.ts';
 import { type Command, parseCommand } from './command.ts';
 import { contactFormCard, loggedContactCard } from './contact-card.ts';
 import { type CardContext, chooseCard, customerCard, noMatchCard } from './customer-card.ts';
 import { homeCard } from './home-card.ts';
 import type { I18n, Translate } from './i18n.ts';
+import { outboxCard } from './outbox-cards.ts';
 
 /** Who is asking, and where: what every request from a platform carries. */
 export interface ChatCaller {
@@ -44,7 +47,7 @@ export interface ChatRequest extends ChatCaller {
 }
 
 export interface FormSubmission extends ChatCaller {
-  readonly formId: 'contact';
+  readonly formId: CardForm['id'];
   readonly context: string;
   readonly values: Readonly<Record<string, string | undefined>>;
 }
@@ -69,6 +72,8 @@ export interface Bot {
   submit(submission: FormSubmission): Promise<FormResult>;
   /** The person's own desk (Slack's App Home): their customers in trouble, promises, requests. */
   home(caller: ChatCaller): Promise<Card>;
+  /** An outbox message as a card with its button tokens (the worker's render callback). */
+  outbox(delivery: OutboxDelivery): Promise<RenderedOutboxCard<Card> | undefined>;
   /** Opaque tokens for the card's buttons, in order, for platforms whose buttons carry data. */
   actionTokens(card: Card, caller: ChatCaller): Promise<string[]>;
 }
@@ -84,6 +89,9 @@ const HELP_LINES: readonly (readonly [Capability, string])[] = [
   ['lookup', 'help.lookup'],
   ['share', 'help.share'],
   ['log', 'help.log'],
+  ['limit', 'approval.help.limit'],
+  ['phase', 'approval.help.phase'],
+  ['approvals', 'approval.help.approvals'],
   ['admin_users', 'help.admin_users'],
   ['lang', 'help.lang'],
   ['help', 'help.help'],
@@ -108,6 +116,19 @@ function capabilityOf(command: Command): Capability | undefined {
       return undefined;
     case 'log_form':
       return 'log';
+    case 'limit_request':
+    case 'limit_form':
+      return 'limit';
+    case 'phase_request':
+    case 'phase_form':
+      return 'phase';
+    case 'approve':
+    case 'reject':
+    case 'approvals_list':
+      return 'approvals';
+    case 'cancel_request':
+      // Only the requester (or an admin) may withdraw; the use case checks it.
+      return undefined;
     case 'unavailable':
       return command.feature;
     default:
@@ -194,6 +215,15 @@ export function createBot(deps: BotDeps): Bot {
           locale,
         };
       }
+      case 'limit_request':
+      case 'limit_form':
+      case 'phase_request':
+      case 'phase_form':
+      case 'approve':
+      case 'reject':
+      case 'cancel_request':
+      case 'approvals_list':
+        return runApprovalCommand(deps, command, user, ctx, delivery(caller));
       case 'lookup':
       case 'share': {
         const result = await lookUpCustomer(deps, command.query);
@@ -264,6 +294,16 @@ export function createBot(deps: BotDeps): Bot {
         const { user, ctx } = await session(submission);
         locale = ctx.locale;
         const where = delivery(submission);
+        if (submission.formId !== 'contact') {
+          const answer = await submitApprovalForm(
+            deps,
+            { ...submission, formId: submission.formId },
+            user,
+            ctx,
+            where,
+          );
+          return answer.kind === 'done' ? { ...answer, card: { locale, ...answer.card } } : answer;
+        }
         const result = await logContactForm(deps, user, {
           customer: submission.context,
           values: submission.values,
@@ -306,6 +346,17 @@ export function createBot(deps: BotDeps): Bot {
       } catch (error) {
         return { ...failure(error, caller, locale), locale };
       }
+    },
+
+    async outbox(message) {
+      const card = await outboxCard(deps, message);
+      if (!card) return undefined;
+      const commands = (card.actions ?? []).map((action) => action.command);
+      const tokens =
+        commands.length === 0
+          ? []
+          : await issueActionTokens(store, undefined, commands, deps.clock.now());
+      return { card, tokens };
     },
 
     async actionTokens(card, caller) {

@@ -58,13 +58,19 @@ export interface CardFormField {
  * and the values by field id.
  */
 export interface CardForm {
-  readonly id: 'contact';
+  readonly id: 'contact' | 'limit' | 'phase' | 'reject';
   readonly title: string;
   readonly submitLabel: string;
   readonly cancelLabel: string;
   /** What the core needs back on submit (e.g. the customer code); opaque to adapters. */
   readonly context: string;
   readonly fields: readonly CardFormField[];
+  /**
+   * Platforms without forms ask for each required field on a following message instead of
+   * showing the typed grammar: the answer is one short text (a reason to reject), and a
+   * second command line would mean retyping the request number.
+   */
+  readonly followUp?: boolean;
 }
 
 export interface Card {

@@ -10,8 +10,15 @@ import {
 } from '../domain/contact-words.ts';
 import type { ContactMethod, ContactOutcome } from '../domain/credit.ts';
 import { type AdminUsersCommand, parseAdmin } from './admin-command.ts';
+import {
+  APPROVAL_WORDS,
+  type ApprovalCommand,
+  type ApprovalSubcommand,
+  isApprovalSubcommand,
+  parseApproval,
+} from './approval-command.ts';
 
-export type { AdminUsersCommand };
+export type { AdminUsersCommand, ApprovalCommand };
 
 export type Command =
   | { readonly kind: 'help' }
@@ -33,6 +40,7 @@ export type Command =
   | { readonly kind: 'share'; readonly query: string }
   | { readonly kind: 'unavailable'; readonly feature: Feature }
   | AdminUsersCommand
+  | ApprovalCommand
   | {
       readonly kind: 'invalid';
       readonly code: string;
@@ -46,20 +54,21 @@ export interface PromiseText {
 }
 
 /** Commands whose capabilities are not in this version; they answer "not available yet". */
-export const PLANNED_FEATURES = [
-  'limit',
-  'phase',
-  'approvals',
-  'subscribe',
-  'aging',
-  'digest',
-] as const;
+export const PLANNED_FEATURES = ['subscribe', 'aging', 'digest'] as const;
 export type Feature = (typeof PLANNED_FEATURES)[number];
 
 export const MAX_INPUT_LENGTH = 2_000;
 export { MAX_NOTE_LENGTH };
 
-type Subcommand = 'help' | 'lang' | 'find' | 'log' | 'share' | 'admin' | Feature;
+type Subcommand =
+  | 'help'
+  | 'lang'
+  | 'find'
+  | 'log'
+  | 'share'
+  | 'admin'
+  | Feature
+  | ApprovalSubcommand;
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   help: 'help',
@@ -79,18 +88,9 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   log: 'log',
   記録: 'log',
   记录: 'log',
-  limit: 'limit',
-  限度額: 'limit',
-  额度: 'limit',
-  phase: 'phase',
-  フェーズ: 'phase',
-  阶段: 'phase',
   share: 'share',
   共有: 'share',
   分享: 'share',
-  approvals: 'approvals',
-  承認: 'approvals',
-  审批: 'approvals',
   subscribe: 'subscribe',
   unsubscribe: 'subscribe',
   admin: 'admin',
@@ -98,6 +98,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   エイジング: 'aging',
   账龄: 'aging',
   digest: 'digest',
+  ...APPROVAL_WORDS,
 };
 
 const COMMAND_NAMES = new Set(['credit', '与信', '信用']);
@@ -148,6 +149,12 @@ export function parseCommand(raw: string): Command {
     case 'admin':
       return parseAdmin(rest.filter((token) => token !== ''));
     default:
+      if (isApprovalSubcommand(sub)) {
+        return parseApproval(
+          sub,
+          rest.filter((token) => token !== ''),
+        );
+      }
       return { kind: 'unavailable', feature: sub };
   }
 }

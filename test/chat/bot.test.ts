@@ -115,7 +115,7 @@ describe('the bot', () => {
 
   it('says a planned command is not available yet', async () => {
     const card = await bot.handle(
-      request('/credit 承認', 'u1', { channelLocale: 'ja', defaultRole: 'credit_manager' }),
+      request('/credit エイジング', 'u1', { channelLocale: 'ja', defaultRole: 'credit_manager' }),
     );
     expect(card.title).toBe('まだ使えない機能です');
   });

@@ -38,8 +38,8 @@ describe(parseCommand.name, () => {
   });
 
   it('names features that are not in this version', () => {
-    expect(parseCommand('/credit limit C0001')).toEqual({ kind: 'unavailable', feature: 'limit' });
-    expect(parseCommand('/credit 承認')).toEqual({ kind: 'unavailable', feature: 'approvals' });
+    expect(parseCommand('/credit aging')).toEqual({ kind: 'unavailable', feature: 'aging' });
+    expect(parseCommand('/credit digest')).toEqual({ kind: 'unavailable', feature: 'digest' });
   });
 
   it('refuses other slash commands and over-long input', () => {
@@ -56,9 +56,23 @@ describe(parseCommand.name, () => {
   it('never throws, whatever arrives', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
-        expect(['help', 'lang', 'lookup', 'log', 'log_form', 'unavailable', 'invalid']).toContain(
-          parseCommand(text).kind,
-        );
+        expect([
+          'help',
+          'lang',
+          'lookup',
+          'log',
+          'log_form',
+          'unavailable',
+          'invalid',
+          'limit_request',
+          'limit_form',
+          'phase_request',
+          'phase_form',
+          'approve',
+          'reject',
+          'cancel_request',
+          'approvals_list',
+        ]).toContain(parseCommand(text).kind);
       }),
       { numRuns: 500 },
     );
