@@ -1,17 +1,20 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { createConsoleAdapter } from './adapters/console/index.ts';
 import {
   createSlackAdapter,
   SLACK_EVENTS_PATH,
   type SlackAdapter,
 } from './adapters/slack/index.ts';
+import { expireAndRemind } from './app/approvals.ts';
 import { type BotDeps, createBot } from './chat/bot.ts';
 import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
 import { migrateToLatest } from './db/migrator.ts';
+import { createOutboxQueue } from './db/outbox-repository.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
 import { createHttpApp, type HttpServer, type NodeRoute, startHttpServer } from './http/server.ts';
+import { createOutboxWorker, type OutboxWorker } from './jobs/outbox-worker.ts';
 import { createLogger } from './logger.ts';
 import { loadPolicy } from './policy-files.ts';
 import { configOrExit, describeStartupError, i18n } from './startup.ts';
@@ -52,13 +55,17 @@ async function main(): Promise<void> {
   let closing = false;
   let http: HttpServer | undefined;
   let slack: SlackAdapter | undefined;
+  let worker: OutboxWorker | undefined;
+  let sweep: NodeJS.Timeout | undefined;
   // Stop taking requests and let those in flight finish before the database goes away.
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
     try {
+      clearInterval(sweep);
       await slack?.stop();
       await http?.close();
+      await worker?.stop();
     } finally {
       await database.close();
       process.exit(code);
@@ -120,6 +127,25 @@ async function main(): Promise<void> {
       `${config.slack.appToken ? t('startup.slack_ready_socket') : t('startup.slack_ready_http', { url: `${base}${SLACK_EVENTS_PATH}` })}\n`,
     );
   }
+  // Messages wait in the outbox until a platform that can send them is running.
+  if (slack) {
+    worker = createOutboxWorker({
+      db: createOutboxQueue(database.db),
+      deliverers: { slack: slack.deliverer },
+      render: (delivery) => bot.outbox(delivery),
+      clock: core.clock,
+      logger,
+      workerId: `${hostname()}:${process.pid}`,
+    });
+    worker.start(1_000);
+  }
+  // Approval expiry and reminders; the scheduler will own this timer.
+  sweep = setInterval(() => {
+    expireAndRemind(core).catch((error: unknown) =>
+      logger.warn('approval expiry sweep failed', { error: String(error) }),
+    );
+  }, 60_000);
+  sweep.unref();
   if (!config.adapters.includes('console')) return;
   const interactive = process.stdin.isTTY === true;
   if (interactive) process.stderr.write(`${t('startup.console_ready')}\n`);

@@ -3,9 +3,12 @@ import {
   SLACK_EVENTS_PATH,
   type SlackAdapter,
 } from '../../src/adapters/slack/index.ts';
+import type { CreditPolicy } from '../../src/app/policy.ts';
 import type { Logger } from '../../src/app/ports.ts';
 import { type Bot, type BotDeps, createBot } from '../../src/chat/bot.ts';
+import { createOutboxQueue } from '../../src/db/outbox-repository.ts';
 import { createHttpApp, type HttpServer, startHttpServer } from '../../src/http/server.ts';
+import { createOutboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { createTestCore, quietLogger } from './bot.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
@@ -43,18 +46,23 @@ export interface SlackBot {
   click(
     options: Omit<BlockActionsOptions, 'responseUrl'> & { responseId?: string },
   ): Promise<Response>;
+  /** Runs the outbox worker once, as the bot's timer would: sends what is due. */
+  deliver(): Promise<number>;
   close(): Promise<void>;
 }
 
 let responses = 0;
 
 export async function startSlackBot(
-  options: { base?: 'empty' | 'demo'; logger?: Logger } = {},
+  options: { base?: 'empty' | 'demo'; logger?: Logger; policy?: CreditPolicy } = {},
 ): Promise<SlackBot> {
   const database = await createTestDatabase({ base: options.base ?? 'demo' });
   const fake = await startFakeSlack();
   const logger = options.logger ?? quietLogger;
-  const core = createTestCore(database.store, logger);
+  const core = {
+    ...createTestCore(database.store, logger),
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
   const bot = createBot(core);
   const adapter = createSlackAdapter({
     bot,
@@ -71,6 +79,14 @@ export async function startSlackBot(
     [{ path: SLACK_EVENTS_PATH, listener: adapter.listener }],
   );
   const baseUrl = `http://127.0.0.1:${http.port}`;
+  const worker = createOutboxWorker({
+    db: createOutboxQueue(database.db),
+    deliverers: { slack: adapter.deliverer },
+    render: (delivery) => bot.outbox(delivery),
+    clock: core.clock,
+    logger,
+    workerId: 'test-worker',
+  });
   const endpoint = `${baseUrl}${SLACK_EVENTS_PATH}`;
   const post = (rawBody: string, signing: Partial<PostSignedOptions> = {}) =>
     postSigned(endpoint, rawBody, { secret: SLACK_SECRET, ...signing });
@@ -83,6 +99,7 @@ export async function startSlackBot(
     endpoint,
     baseUrl,
     post,
+    deliver: () => worker.runOnce(),
     slash(text, o = {}) {
       responses += 1;
       const responseId = o.responseId ?? `r${responses}`;

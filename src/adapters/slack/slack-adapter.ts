@@ -1,9 +1,11 @@
 import type { RequestListener } from 'node:http';
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
+import type { Deliverer } from '../../app/outbox-ports.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
-import type { Card } from '../../chat/card.ts';
+import type { Card, CardForm } from '../../chat/card.ts';
 import type { I18n } from '../../chat/i18n.ts';
+import { createSlackDeliverer } from './slack-deliverer.ts';
 import { createSlackPeople } from './slack-people.ts';
 import { readModalValues, renderHome, renderMessage, renderModal } from './slack-render.ts';
 
@@ -29,6 +31,8 @@ export interface SlackAdapterOptions {
 
 export interface SlackAdapter {
   readonly app: App;
+  /** Sends the outbox's messages to Slack (approval cards, their updates, direct notices). */
+  readonly deliverer: Deliverer<Card>;
   /** HTTP mode: the listener for POST /slack/events on the bot's one server. */
   readonly listener: RequestListener | undefined;
   /** Socket Mode connects here; HTTP mode has nothing to start. */
@@ -37,11 +41,12 @@ export interface SlackAdapter {
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
-const CONTACT_FORM = 'co_contact';
+const FORM = 'co_form';
 const ACTION = /^co_act_\d+$/;
 
 /** What the modal carries back on submit: the core's context and where to answer. */
 interface FormMetadata {
+  readonly formId: CardForm['id'];
   readonly context: string;
   readonly responseUrl?: string;
   readonly channel?: string;
@@ -127,14 +132,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     client: webApi.WebClient,
     card: Card,
     triggerId: string,
-    metadata: Omit<FormMetadata, 'context'>,
+    metadata: Omit<FormMetadata, 'context' | 'formId'>,
   ): Promise<boolean> {
     if (!card.form) return false;
-    const privateMetadata = JSON.stringify({ ...metadata, context: card.form.context });
+    const privateMetadata = JSON.stringify({
+      ...metadata,
+      formId: card.form.id,
+      context: card.form.context,
+    });
     try {
       await client.views.open({
         trigger_id: triggerId,
-        view: renderModal(card.form, { callbackId: CONTACT_FORM, privateMetadata }),
+        view: renderModal(card.form, { callbackId: FORM, privateMetadata }),
       });
       return true;
     } catch (error) {
@@ -215,12 +224,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     });
   });
 
-  app.view(CONTACT_FORM, async ({ ack, body, view, client }) => {
+  app.view(FORM, async ({ ack, body, view, client }) => {
     const metadata = JSON.parse(view.private_metadata) as FormMetadata;
     const who = await caller(client, body.user.id, metadata.channel, body.user.name);
     const result = await bot.submit({
       ...who,
-      formId: 'contact',
+      formId: metadata.formId,
       context: metadata.context,
       values: readModalValues(view.state.values),
       eventId: `view:${view.id}`,
@@ -261,8 +270,16 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     logger.error('slack listener failed', { error: error.message, code: error.code });
   });
 
+  // The outbox worker retries on its own schedule, so its client fails fast.
+  const outboxClient = new webApi.WebClient(options.botToken, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+
   return {
     app,
+    deliverer: createSlackDeliverer({ client: outboxClient, i18n }),
     listener: receiver?.requestListener,
     async start() {
       if (socketMode) await app.start();

@@ -82,7 +82,7 @@ describe('the contact modal', () => {
     const before = (await contactsOf('C0001')).length;
     const { call, view } = await openForm('U-COLLECT', 'log C0001');
     expect(call.args.trigger_id).toBeTruthy();
-    expect(view.callback_id).toBe('co_contact');
+    expect(view.callback_id).toBe('co_form');
     expect(view.blocks.map((b) => b.block_id)).toEqual([
       'method',
       'outcome',
@@ -210,7 +210,7 @@ describe('the contact modal', () => {
       isEphemeral: true,
     });
     const call = await slack.fake.waitForCall('views.open');
-    expect((call.args.view as { callback_id: string }).callback_id).toBe('co_contact');
+    expect((call.args.view as { callback_id: string }).callback_id).toBe('co_form');
   });
 
   it('refuses a viewer before the form opens', async () => {
