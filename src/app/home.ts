@@ -2,6 +2,7 @@ import { agingBuckets } from '../domain/aging.ts';
 import type { Role } from '../domain/credit.ts';
 import { addDays, dateInTimeZone, daysBetween, type IsoDate } from '../domain/dates.ts';
 import { type Money, money } from '../domain/money.ts';
+import { mayDecide } from './approvals.ts';
 import { evaluatePromisesAsOf } from './collections.ts';
 import type { PromiseDueRow, RequestRow } from './home-ports.ts';
 import { type LookupDeps, viewCustomer } from './lookup.ts';
@@ -58,7 +59,7 @@ export interface HomeOverview {
   readonly pendingRequests: { readonly items: readonly RequestSummary[]; readonly more: number };
   /** The user decides approval requests: the view has a place for those awaiting them. */
   readonly approver: boolean;
-  /** Requests awaiting this user's decision; filled once approvals are routed to people. */
+  /** Requests awaiting this user's decision, oldest first. */
   readonly awaitingDecision: readonly RequestSummary[];
 }
 
@@ -154,6 +155,31 @@ export async function homeOverview(deps: HomeDeps, user: User): Promise<HomeOver
       more: requests.total - requests.rows.length,
     },
     approver: APPROVER_ROLES.includes(user.role),
-    awaitingDecision: [],
+    awaitingDecision: (await awaitingDecision(deps, user)).map((row) => withAge(row, asOf, deps)),
   };
+}
+
+/** The requests this user may decide now, oldest first (as `/credit approvals` lists them). */
+async function awaitingDecision(deps: HomeDeps, user: User): Promise<RequestRow[]> {
+  if (!APPROVER_ROLES.includes(user.role)) return [];
+  const now = deps.clock.now();
+  const mine = (await deps.store.approvals.pending())
+    .filter((stored) => mayDecide(stored, user, now))
+    .slice(0, LIST_SHOWN);
+  const rows: RequestRow[] = [];
+  for (const stored of mine) {
+    const customer = await deps.store.contacts.customer(stored.customerId);
+    if (!customer) continue;
+    rows.push({
+      id: stored.id,
+      kind: stored.kind,
+      customerId: stored.customerId,
+      code: customer.code,
+      legalName: customer.legalName,
+      requestedBy: stored.requestedByLabel,
+      reason: stored.reason,
+      createdAt: stored.createdAt,
+    });
+  }
+  return rows;
 }

@@ -266,6 +266,31 @@ describe(homeOverview.name, () => {
     expect(overview.awaitingDecision).toEqual([]);
   });
 
+  it('lists the requests an approver may decide, not their own', async () => {
+    const manager = await addUser('Manager', 'credit_manager');
+    const asker = await addUser('Asker', 'credit_manager');
+    const customer = Object.values(ids)[0];
+    if (customer === undefined) throw new Error('no customer');
+    const row = await database.db
+      .insertInto('approval_requests')
+      .values({
+        kind: 'phase',
+        customer_id: customer,
+        requested_by_user_id: asker.id,
+        requested_by_label: asker.displayName,
+        payload: JSON.stringify({ from: 'ongoing', to: 'watch' }),
+        reason: 'Two payments 30+ days late',
+        steps: JSON.stringify([['credit_manager', 'director']]),
+        created_at: '2026-11-20T01:00:00Z',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const mine = await homeOverview(deps, manager);
+    expect(mine.awaitingDecision.map((r) => r.id)).toContain(row.id);
+    const theirs = await homeOverview(deps, asker);
+    expect(theirs.awaitingDecision.map((r) => r.id)).not.toContain(row.id);
+  });
+
   it('marks credit managers, directors and admins as approvers', async () => {
     for (const role of ['credit_manager', 'director', 'admin'] as const) {
       expect((await homeOverview(deps, await addUser(role, role))).approver).toBe(true);
