@@ -65,6 +65,7 @@ const HELP: readonly (readonly [Capability, string])[] = [
   ['limit', 'approval.help.limit'],
   ['phase', 'approval.help.phase'],
   ['approvals', 'approval.help.approvals'],
+  ['subscribe', 'help.subscribe'],
   ['admin_users', 'help.admin_users'],
   ['lang', 'help.lang'],
   ['help', 'help.help'],
