@@ -4,12 +4,14 @@ import type { IsoDate } from '../domain/dates.ts';
 import type { Money } from '../domain/money.ts';
 import type { ApprovalRepository } from './approval-ports.ts';
 import type { AssessmentDetail, AssessmentRepository } from './assessment-ports.ts';
+import type { SubscriptionRepository } from './channel-ports.ts';
 import type {
   ActionTokenRepository,
   ChannelRepository,
   InboundEventRepository,
 } from './chat-ports.ts';
 import type { CollectionsRepository, ContactRepository } from './collections-ports.ts';
+import type { DigestRepository } from './digest-ports.ts';
 import type { HomeRepository } from './home-ports.ts';
 import type { LedgerWriter } from './ingest/records.ts';
 import type { KpiRepository } from './kpi-ports.ts';
@@ -222,7 +224,9 @@ export interface Store {
   readonly actionTokens: ActionTokenRepository;
   readonly inbound: InboundEventRepository;
   readonly channels: ChannelRepository;
+  readonly subscriptions: SubscriptionRepository;
   readonly home: HomeRepository;
+  readonly digests: DigestRepository;
   /** A round trip to the database (`select 1`), for health checks. */
   ping(): Promise<void>;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

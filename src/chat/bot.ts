@@ -21,6 +21,7 @@ import { type CardContext, chooseCard, customerCard, noMatchCard } from './custo
 import { homeCard } from './home-card.ts';
 import type { I18n, Translate } from './i18n.ts';
 import { outboxCard } from './outbox-cards.ts';
+import { subscriptionCard } from './subscription-card.ts';
 
 /** Who is asking, and where: what every request from a platform carries. */
 export interface ChatCaller {
@@ -92,6 +93,7 @@ const HELP_LINES: readonly (readonly [Capability, string])[] = [
   ['limit', 'approval.help.limit'],
   ['phase', 'approval.help.phase'],
   ['approvals', 'approval.help.approvals'],
+  ['subscribe', 'help.subscribe'],
   ['admin_users', 'help.admin_users'],
   ['lang', 'help.lang'],
   ['help', 'help.help'],
@@ -126,6 +128,8 @@ function capabilityOf(command: Command): Capability | undefined {
     case 'reject':
     case 'approvals_list':
       return 'approvals';
+    case 'unsubscribe':
+      return 'subscribe';
     case 'cancel_request':
       // Only the requester (or an admin) may withdraw; the use case checks it.
       return undefined;
@@ -173,6 +177,9 @@ export function createBot(deps: BotDeps): Bot {
         return helpCard(t, user.role);
       case 'admin_users':
         return adminUsersCard(store, user, command, ctx);
+      case 'subscribe':
+      case 'unsubscribe':
+        return subscriptionCard(deps, user, command, { channel: caller.channel, ctx });
       case 'invalid':
         return messageCard(
           t('errors.title'),

@@ -17,8 +17,13 @@ import {
   isApprovalSubcommand,
   parseApproval,
 } from './approval-command.ts';
+import {
+  parseSubscribe,
+  parseUnsubscribe,
+  type SubscriptionCommand,
+} from './subscription-command.ts';
 
-export type { AdminUsersCommand, ApprovalCommand };
+export type { AdminUsersCommand, ApprovalCommand, SubscriptionCommand };
 
 export type Command =
   | { readonly kind: 'help' }
@@ -41,6 +46,7 @@ export type Command =
   | { readonly kind: 'unavailable'; readonly feature: Feature }
   | AdminUsersCommand
   | ApprovalCommand
+  | SubscriptionCommand
   | {
       readonly kind: 'invalid';
       readonly code: string;
@@ -54,7 +60,7 @@ export interface PromiseText {
 }
 
 /** Commands whose capabilities are not in this version; they answer "not available yet". */
-export const PLANNED_FEATURES = ['subscribe', 'aging', 'digest'] as const;
+export const PLANNED_FEATURES = ['aging', 'digest'] as const;
 export type Feature = (typeof PLANNED_FEATURES)[number];
 
 export const MAX_INPUT_LENGTH = 2_000;
@@ -67,6 +73,8 @@ type Subcommand =
   | 'log'
   | 'share'
   | 'admin'
+  | 'subscribe'
+  | 'unsubscribe'
   | Feature
   | ApprovalSubcommand;
 
@@ -92,7 +100,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   共有: 'share',
   分享: 'share',
   subscribe: 'subscribe',
-  unsubscribe: 'subscribe',
+  unsubscribe: 'unsubscribe',
   admin: 'admin',
   aging: 'aging',
   エイジング: 'aging',
@@ -148,6 +156,10 @@ export function parseCommand(raw: string): Command {
       return remainder ? { kind: 'share', query: remainder } : invalid('errors.share.no_customer');
     case 'admin':
       return parseAdmin(rest.filter((token) => token !== ''));
+    case 'subscribe':
+      return parseSubscribe(rest.filter((token) => token !== ''));
+    case 'unsubscribe':
+      return parseUnsubscribe(rest.filter((token) => token !== ''));
     default:
       if (isApprovalSubcommand(sub)) {
         return parseApproval(

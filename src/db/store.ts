@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
 import { createApprovalRepository } from './approval-repository.ts';
 import { createAssessmentRepository } from './assessment-repository.ts';
+import { createSubscriptionRepository } from './channel-subscriptions.ts';
 import {
   createActionTokenRepository,
   createChannelRepository,
@@ -10,6 +11,7 @@ import {
 import { createCollectionsRepository } from './collections-repository.ts';
 import { createContactRepository } from './contact-repository.ts';
 import { createCustomerRepository } from './customer-repository.ts';
+import { createDigestRepository } from './digest-repository.ts';
 import { createHomeRepository } from './home-repository.ts';
 import { createIdempotencyRepository } from './idempotency-repository.ts';
 import { createKpiRepository } from './kpi-repository.ts';
@@ -59,7 +61,9 @@ export function createStore(db: Kysely<DB>): Store {
     actionTokens: createActionTokenRepository(db),
     inbound: createInboundEventRepository(db),
     channels: createChannelRepository(db),
+    subscriptions: createSubscriptionRepository(db),
     home: createHomeRepository(db),
+    digests: createDigestRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, run } from './support/process.ts';
+
+// The real command line on a demo data directory of its own, as an operator previews a digest.
+
+const dataDir = mkdtempSync(join(tmpdir(), 'creditops-cli-digest-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  run('src/cli.ts', args, cleanEnv({ DATA_DIR: dataDir, ...env }));
+
+describe('npx creditops digest', () => {
+  it('prints the digest of a channel in its language and says it sent nothing', async () => {
+    expect((await cli(['seed', '--demo'])).code).toBe(0);
+
+    const json = await cli(['digest', '--channel', 'console:ops', '--dry-run', '--json']);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out.sent).toBe(false);
+    expect(out.digest.positions.map((p: { currency: string }) => p.currency)).toEqual([
+      'CNY',
+      'JPY',
+      'USD',
+    ]);
+    for (const p of out.digest.positions) {
+      expect(p.exposureMinor).toBe(p.aging.totalMinor);
+      expect(p.vsPreviousBusinessDay).toBeUndefined();
+    }
+
+    const text = await cli(['digest', '--channel', 'console:ops', '--dry-run'], {
+      DEFAULT_LOCALE: 'ja',
+    });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('売掛金残高');
+    expect(text.stdout.trim().split('\n').at(-1)).toBe(
+      '表示のみ: このバージョンではダイジェストを送信しません。',
+    );
+  }, 90_000);
+});
