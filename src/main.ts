@@ -9,12 +9,15 @@ import { expireAndRemind } from './app/approvals.ts';
 import { type BotDeps, createBot } from './chat/bot.ts';
 import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
+import { createJobRunStore } from './db/job-run-repository.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createOutboxQueue } from './db/outbox-repository.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
 import { createHttpApp, type HttpServer, type NodeRoute, startHttpServer } from './http/server.ts';
+import { digestJob } from './jobs/digest-job.ts';
 import { createOutboxWorker, type OutboxWorker } from './jobs/outbox-worker.ts';
+import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
 import { loadPolicy } from './policy-files.ts';
 import { configOrExit, describeStartupError, i18n } from './startup.ts';
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
   let http: HttpServer | undefined;
   let slack: SlackAdapter | undefined;
   let worker: OutboxWorker | undefined;
+  let scheduler: Scheduler | undefined;
   let sweep: NodeJS.Timeout | undefined;
   // Stop taking requests and let those in flight finish before the database goes away.
   const shutdown = async (code: number) => {
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
       clearInterval(sweep);
       await slack?.stop();
       await http?.close();
+      await scheduler?.stop();
       await worker?.stop();
     } finally {
       await database.close();
@@ -138,6 +143,15 @@ async function main(): Promise<void> {
       workerId: `${hostname()}:${process.pid}`,
     });
     worker.start(1_000);
+    // Digests at each subscribed channel's local time, once across replicas.
+    scheduler = createScheduler({
+      jobs: [digestJob(core)],
+      store: createJobRunStore(database.db),
+      clock: core.clock,
+      logger,
+      instanceId: `${hostname()}:${process.pid}`,
+    });
+    await scheduler.start();
   }
   // Approval expiry and reminders; the scheduler will own this timer.
   sweep = setInterval(() => {

@@ -36,7 +36,7 @@ describe('npx creditops digest', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('売掛金残高');
     expect(text.stdout.trim().split('\n').at(-1)).toBe(
-      '表示のみ: このバージョンではダイジェストを送信しません。',
+      '表示のみで、配信はしていません。各チャンネルへの配信はボットがそれぞれの配信時刻に行います。',
     );
   }, 90_000);
 });

@@ -22,6 +22,8 @@ export interface NewOutboxMessage {
 /** On the Store as `outbox`: enqueue inside the transaction of the change. */
 export interface OutboxRepository {
   enqueue(messages: readonly NewOutboxMessage[]): Promise<void>;
+  /** Whether a message about this subject was ever queued (e.g. a channel's digest of a day). */
+  has(subjectType: string, subjectId: string): Promise<boolean>;
 }
 
 /** One claimed message, as the worker hands it to the render callback and the deliverer. */

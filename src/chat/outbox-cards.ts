@@ -1,9 +1,13 @@
 import type { ApprovalEvent } from '../app/approval-ports.ts';
 import { type ApprovalDeps, approvalView } from '../app/approvals.ts';
+import { buildDigest } from '../app/digest.ts';
+import { calendarForZone } from '../app/digest-delivery.ts';
 import type { Locale } from '../app/locales.ts';
 import type { OutboxDelivery } from '../app/outbox-ports.ts';
+import { isIsoDate } from '../domain/dates.ts';
 import { approvalCard, approvalNoticeCard } from './approval-card.ts';
 import type { Card } from './card.ts';
+import { digestCard } from './digest-card.ts';
 import type { I18n } from './i18n.ts';
 
 // What an outbox message says, built when it is sent: the request as it stands then, in
@@ -38,6 +42,7 @@ export async function outboxCard(
   delivery: OutboxDelivery,
 ): Promise<Card | undefined> {
   const { payload } = delivery;
+  if (payload.type === 'digest') return digestMessage(deps, delivery);
   const requestId = Number(payload.requestId);
   if (!Number.isSafeInteger(requestId)) return undefined;
   const view = await approvalView(deps, requestId);
@@ -52,4 +57,25 @@ export async function outboxCard(
     return { ...approvalNoticeCard(view, event, ctx), locale };
   }
   return undefined;
+}
+
+/** A channel's digest of a day, with its filters, in its language; a late one says so. */
+async function digestMessage(
+  deps: OutboxCardDeps,
+  delivery: OutboxDelivery,
+): Promise<Card | undefined> {
+  const asOf = String(delivery.payload.asOf);
+  if (!isIsoDate(asOf)) return undefined;
+  const channel = { platform: delivery.platform, externalId: delivery.channel };
+  const subscription = await deps.store.subscriptions.find(channel, 'digest');
+  const locale = subscription?.locale ?? (await localeFor(deps, delivery));
+  const timeZone = subscription?.timeZone ?? deps.timeZone;
+  const data = await buildDigest(
+    { ...deps, timeZone, calendar: calendarForZone(timeZone) },
+    { asOf, ...(subscription ? { filters: subscription.filters } : {}) },
+  );
+  const t = deps.i18n.t(locale);
+  const card = digestCard(data, { t, locale, timeZone });
+  const late = delivery.payload.late === true ? [t('digest.late')] : [];
+  return { ...card, lines: [...late, ...(card.lines ?? [])], locale };
 }

@@ -79,8 +79,8 @@ export function subscriptionChangeText(
       language: t(`lang.name.${s.locale}`),
       filters: filtersText(s, t),
     }),
-    // Honest about this version: the subscription is kept, the sending comes with the scheduler.
-    t('channels.not_sent_yet', { channel: channelText(s.channel) }),
+    // Where and when it arrives, and how to see it now.
+    t('channels.preview_hint', { channel: channelText(s.channel) }),
   ];
 }
 

@@ -25,6 +25,15 @@ export function createOutboxRepository(db: Kysely<DB>): OutboxRepository {
         )
         .execute();
     },
+    async has(subjectType, subjectId) {
+      const row = await db
+        .selectFrom('outbox')
+        .select('id')
+        .where('subject_type', '=', subjectType)
+        .where('subject_id', '=', subjectId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
   };
 }
 
