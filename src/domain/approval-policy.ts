@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CALENDARS, type Calendar, isBusinessDay } from './calendar.ts';
 import { PHASES, type Phase, ROLES, type Role } from './credit.ts';
-import { addDays, dateInTimeZone, type IsoDate } from './dates.ts';
+import { addDays, dateInTimeZone, startOfDayIn } from './dates.ts';
 import { DomainError } from './errors.ts';
 import { isCurrencyCode, minorDigits, money } from './money.ts';
 import { PHASE_MOVES } from './phases.ts';
@@ -395,38 +395,6 @@ export function approvalRoute(policy: ApprovalPolicy, change: ApprovalChange): A
 // ---------------------------------------------------------------------------------------------
 // Deadlines
 
-/** Offset of `timeZone` from UTC at `instant`, in ms (Tokyo: +9 h). */
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  // The formatted wall time has whole seconds; compare it with the instant cut to seconds too.
-  return wall - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant local midnight starts `date` in `timeZone`, DST included (offset taken twice). */
-function startOfDay(date: IsoDate, timeZone: string): number {
-  const wall = Date.parse(`${date}T00:00:00Z`);
-  const guess = wall - offsetMs(wall, timeZone);
-  return wall - offsetMs(guess, timeZone);
-}
-
 /**
  * When a request made at `createdAt` expires and when its reminder goes out. The creation day
  * does not count (a request made late on Friday still gets three full business days):
@@ -445,7 +413,7 @@ export function approvalDeadlines(
     day = addDays(day, 1);
     if (isBusinessDay(day, calendar)) counted++;
   }
-  const expiresAt = startOfDay(addDays(day, 1), timeZone) - 1;
+  const expiresAt = startOfDayIn(addDays(day, 1), timeZone) - 1;
   const span = expiresAt - createdAt.getTime();
   const remindAt = createdAt.getTime() + Math.round((span * reminderAtBp) / 10_000);
   return { expiresAt: new Date(expiresAt), remindAt: new Date(remindAt) };

@@ -59,3 +59,63 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+// Wall-clock time in a time zone ↔ instants, DST included (no Temporal on Node 20).
+
+const ZONE_DAY_MS = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** How far the zone's wall clock is ahead of UTC at `ms` (negative west of Greenwich). */
+function offsetMs(ms: number, timeZone: string): number {
+  const parts = formatter(timeZone).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant a local wall-clock time names, resolved like Temporal's 'compatible': a time the
+ * clocks skip (02:30 on a spring-forward night) moves forward by the gap, and a time that
+ * happens twice (01:30 on a fall-back night) is the earlier one. Zones change offset at most
+ * once around a given day, so the offsets a day before and a day after are the only candidates.
+ */
+export function zonedInstant(wallMs: number, timeZone: string): number {
+  const before = offsetMs(wallMs - ZONE_DAY_MS, timeZone);
+  const after = offsetMs(wallMs + ZONE_DAY_MS, timeZone);
+  const candidates = [wallMs - before, wallMs - after].filter(
+    (ms) => ms + offsetMs(ms, timeZone) === wallMs,
+  );
+  if (candidates.length === 0) return wallMs - before;
+  return Math.min(...candidates);
+}
+
+/** The instant local midnight starts `date` in `timeZone`. */
+export function startOfDayIn(date: IsoDate, timeZone: string): number {
+  return zonedInstant(Date.parse(`${date}T00:00:00Z`), timeZone);
+}

@@ -1,5 +1,5 @@
 import { type Calendar, isBusinessDay } from './calendar.ts';
-import { addDays, dateInTimeZone, type IsoDate } from './dates.ts';
+import { addDays, dateInTimeZone, type IsoDate, zonedInstant } from './dates.ts';
 
 // When a daily job (a channel's digest) fires: at a local wall-clock time in the channel's time
 // zone, on each local date, or on business days only. A date that is not a business day has no
@@ -33,57 +33,6 @@ const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export function isLocalTime(value: string): boolean {
   return LOCAL_TIME.test(value);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
-
-/** How far the zone's wall clock is ahead of UTC at `ms` (negative west of Greenwich). */
-function offsetMs(ms: number, timeZone: string): number {
-  const parts = formatter(timeZone).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return wall - Math.floor(ms / 1000) * 1000;
-}
-
-/**
- * The instant a local wall-clock time names, resolved like Temporal's 'compatible': a time the
- * clocks skip (02:30 on a spring-forward night) moves forward by the gap, and a time that
- * happens twice (01:30 on a fall-back night) is the earlier one. Zones change offset at most
- * once around a given day, so the offsets a day before and a day after are the only candidates.
- */
-function zonedInstant(wallMs: number, timeZone: string): number {
-  const before = offsetMs(wallMs - DAY_MS, timeZone);
-  const after = offsetMs(wallMs + DAY_MS, timeZone);
-  const candidates = [wallMs - before, wallMs - after].filter(
-    (ms) => ms + offsetMs(ms, timeZone) === wallMs,
-  );
-  if (candidates.length === 0) return wallMs - before;
-  return Math.min(...candidates);
 }
 
 /**
