@@ -10,7 +10,7 @@ import {
 import type { ChannelRef } from './chat-ports.ts';
 import { isLocale, type Locale } from './locales.ts';
 import type { Store } from './ports.ts';
-import { IDENTITY_PLATFORMS } from './users.ts';
+import { IDENTITY_PLATFORMS, readPlatformRef } from './users.ts';
 
 // Which channels receive the digest, alerts and approval requests, and when. Managed by
 // `npx creditops channels …` and `/credit subscribe …`; both refuse the same input in the
@@ -20,22 +20,12 @@ export const channelText = (channel: ChannelRef) => `${channel.platform}:${chann
 
 /** `slack:C0123ABCD` → the channel; anything else is refused with the expected form. */
 export function parseChannel(text: string): ChannelRef {
-  const value = text.trim();
-  const colon = value.indexOf(':');
-  const platform = value.slice(0, colon).toLowerCase();
-  const externalId = value.slice(colon + 1);
-  if (
-    colon <= 0 ||
-    externalId === '' ||
-    /\s/u.test(externalId) ||
-    !(IDENTITY_PLATFORMS as readonly string[]).includes(platform)
-  ) {
-    throw new DomainError('errors.channels.bad_channel', {
-      value: text,
-      platforms: IDENTITY_PLATFORMS.join(', '),
-    });
-  }
-  return { platform, externalId };
+  const channel = readPlatformRef(text);
+  if (channel) return channel;
+  throw new DomainError('errors.channels.bad_channel', {
+    value: text,
+    platforms: IDENTITY_PLATFORMS.join(', '),
+  });
 }
 
 export function parseSubscriptionKind(text: string): SubscriptionKind {

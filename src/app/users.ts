@@ -60,24 +60,25 @@ export const IDENTITY_PLATFORMS = ['slack', 'line', 'telegram', 'console'] as co
 /** Most authority first, the order users are listed in: admins are who people look for. */
 const ROLE_ORDER: readonly Role[] = [...ROLES].reverse();
 
-/** `slack:U0123ABCD` → the identity; anything else is refused with the expected form. */
-export function parseIdentity(text: string): Identity {
+/** `platform:id` with a known platform and an id without spaces; undefined otherwise. */
+export function readPlatformRef(text: string): Identity | undefined {
   const value = text.trim();
   const colon = value.indexOf(':');
   const platform = value.slice(0, colon).toLowerCase();
   const externalId = value.slice(colon + 1);
-  if (
-    colon <= 0 ||
-    externalId === '' ||
-    /\s/u.test(externalId) ||
-    !(IDENTITY_PLATFORMS as readonly string[]).includes(platform)
-  ) {
-    throw new DomainError('errors.users.bad_identity', {
-      value: text,
-      platforms: IDENTITY_PLATFORMS.join(', '),
-    });
-  }
+  const known = (IDENTITY_PLATFORMS as readonly string[]).includes(platform);
+  if (colon <= 0 || externalId === '' || /\s/u.test(externalId) || !known) return undefined;
   return { platform, externalId };
+}
+
+/** `slack:U0123ABCD` → the identity; anything else is refused with the expected form. */
+export function parseIdentity(text: string): Identity {
+  const identity = readPlatformRef(text);
+  if (identity) return identity;
+  throw new DomainError('errors.users.bad_identity', {
+    value: text,
+    platforms: IDENTITY_PLATFORMS.join(', '),
+  });
 }
 
 /** A role as typed (`credit_manager`, `Admin`); anything else is refused with the list. */
