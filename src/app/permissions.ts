@@ -17,6 +17,7 @@ export const CAPABILITIES = [
   'approvals',
   'aging',
   'digest',
+  'my_digest',
   'subscribe',
   'admin_users',
 ] as const;
@@ -29,15 +30,16 @@ const CREDIT_DESK: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'adm
  * The policy. Anyone the company lets into the workspace may read a customer's credit card
  * (a viewer is an unknown Slack user too). The people who deal with the customer — sales
  * and collectors — also log contacts, share cards with their channel, see the portfolio
- * aging and ask for limit changes; collectors also propose phase moves (watch, incident).
+ * aging, ask for limit changes and may have their own customers' digest sent to them;
+ * collectors also propose phase moves (watch, incident).
  * `config/approvals.json` may narrow who requests further. Credit managers and directors
  * decide limits, phases and approvals and run digests. Only admins manage who has which
  * role, so nobody grants themselves more.
  */
 export const ROLE_CAPABILITIES: Readonly<Record<Role, readonly Capability[]>> = {
   viewer: EVERYONE,
-  sales: [...EVERYONE, 'share', 'log', 'limit', 'aging'],
-  collector: [...EVERYONE, 'share', 'log', 'limit', 'phase', 'aging'],
+  sales: [...EVERYONE, 'share', 'log', 'limit', 'aging', 'my_digest'],
+  collector: [...EVERYONE, 'share', 'log', 'limit', 'phase', 'aging', 'my_digest'],
   credit_manager: CREDIT_DESK,
   director: CREDIT_DESK,
   admin: CAPABILITIES,
@@ -58,6 +60,7 @@ export const CAPABILITY_COMMANDS: Readonly<Record<Capability, string>> = {
   approvals: '/credit approvals',
   aging: '/credit aging',
   digest: '/credit digest',
+  my_digest: '/credit digest me',
   subscribe: '/credit subscribe',
   admin_users: '/credit admin users',
 };

@@ -2,6 +2,7 @@ import type { AgingBucket } from '../domain/aging.ts';
 import type { ContactMethod, ContactOutcome, Phase, Rating, Role } from '../domain/credit.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Money } from '../domain/money.ts';
+import type { AlertRepository } from './alert-ports.ts';
 import type { ApprovalRepository } from './approval-ports.ts';
 import type { AssessmentDetail, AssessmentRepository } from './assessment-ports.ts';
 import type { SubscriptionRepository } from './channel-ports.ts';
@@ -103,7 +104,8 @@ export interface CustomerRepository {
     readonly asOf: IsoDate;
     readonly buckets: readonly AgingBucket[];
   }): Promise<CustomerSnapshot | undefined>;
-  count(): Promise<number>;
+  /** All customers, or those one person owns. */
+  count(filter?: { readonly ownerUserId?: number }): Promise<number>;
 }
 
 export interface PaymentBehaviourRow {
@@ -227,6 +229,7 @@ export interface Store {
   readonly subscriptions: SubscriptionRepository;
   readonly home: HomeRepository;
   readonly digests: DigestRepository;
+  readonly alerts: AlertRepository;
   /** A round trip to the database (`select 1`), for health checks. */
   ping(): Promise<void>;
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

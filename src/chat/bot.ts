@@ -18,6 +18,7 @@ import { type Card, type CardForm, messageCard } from './card.ts';
 import { type Command, parseCommand } from './command.ts';
 import { contactFormCard, loggedContactCard } from './contact-card.ts';
 import { type CardContext, chooseCard, customerCard, noMatchCard } from './customer-card.ts';
+import { runDigestCommand } from './digest-flow.ts';
 import { homeCard } from './home-card.ts';
 import type { I18n, Translate } from './i18n.ts';
 import { outboxCard } from './outbox-cards.ts';
@@ -93,6 +94,9 @@ const HELP_LINES: readonly (readonly [Capability, string])[] = [
   ['limit', 'approval.help.limit'],
   ['phase', 'approval.help.phase'],
   ['approvals', 'approval.help.approvals'],
+  ['aging', 'help.aging'],
+  ['digest', 'help.digest'],
+  ['my_digest', 'help.my_digest'],
   ['subscribe', 'help.subscribe'],
   ['admin_users', 'help.admin_users'],
   ['lang', 'help.lang'],
@@ -130,11 +134,12 @@ function capabilityOf(command: Command): Capability | undefined {
       return 'approvals';
     case 'unsubscribe':
       return 'subscribe';
+    case 'digest_me':
+    case 'digest_me_off':
+      return 'my_digest';
     case 'cancel_request':
       // Only the requester (or an admin) may withdraw; the use case checks it.
       return undefined;
-    case 'unavailable':
-      return command.feature;
     default:
       return command.kind;
   }
@@ -186,10 +191,15 @@ export function createBot(deps: BotDeps): Bot {
           [t(command.code, command.params), t('help.pointer')],
           'error',
         );
-      case 'unavailable':
-        return messageCard(t('unavailable.title'), [
-          t('unavailable.body', { command: `/credit ${command.feature}` }),
-        ]);
+      case 'aging':
+      case 'digest':
+      case 'digest_me':
+      case 'digest_me_off':
+        return runDigestCommand(deps, user, command, {
+          identity: caller.identity,
+          channel: caller.channel,
+          ctx,
+        });
       case 'log': {
         const where = delivery(caller);
         const logged = await logContact(deps, user, {

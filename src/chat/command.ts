@@ -14,9 +14,9 @@ import {
   APPROVAL_WORDS,
   type ApprovalCommand,
   type ApprovalSubcommand,
-  isApprovalSubcommand,
   parseApproval,
 } from './approval-command.ts';
+import { type DigestCommand, parseAging, parseDigest } from './digest-command.ts';
 import {
   parseSubscribe,
   parseUnsubscribe,
@@ -43,10 +43,10 @@ export type Command =
     }
   | { readonly kind: 'log_form'; readonly query: string }
   | { readonly kind: 'share'; readonly query: string }
-  | { readonly kind: 'unavailable'; readonly feature: Feature }
   | AdminUsersCommand
   | ApprovalCommand
   | SubscriptionCommand
+  | DigestCommand
   | {
       readonly kind: 'invalid';
       readonly code: string;
@@ -58,10 +58,6 @@ export interface PromiseText {
   readonly dateText: string;
   readonly amountText: string;
 }
-
-/** Commands whose capabilities are not in this version; they answer "not available yet". */
-export const PLANNED_FEATURES = ['aging', 'digest'] as const;
-export type Feature = (typeof PLANNED_FEATURES)[number];
 
 export const MAX_INPUT_LENGTH = 2_000;
 export { MAX_NOTE_LENGTH };
@@ -75,7 +71,8 @@ type Subcommand =
   | 'admin'
   | 'subscribe'
   | 'unsubscribe'
-  | Feature
+  | 'aging'
+  | 'digest'
   | ApprovalSubcommand;
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -106,6 +103,9 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   エイジング: 'aging',
   账龄: 'aging',
   digest: 'digest',
+  ダイジェスト: 'digest',
+  日報: 'digest',
+  日报: 'digest',
   ...APPROVAL_WORDS,
 };
 
@@ -160,14 +160,15 @@ export function parseCommand(raw: string): Command {
       return parseSubscribe(rest.filter((token) => token !== ''));
     case 'unsubscribe':
       return parseUnsubscribe(rest.filter((token) => token !== ''));
+    case 'digest':
+      return parseDigest(rest.filter((token) => token !== ''));
+    case 'aging':
+      return parseAging(rest.filter((token) => token !== ''));
     default:
-      if (isApprovalSubcommand(sub)) {
-        return parseApproval(
-          sub,
-          rest.filter((token) => token !== ''),
-        );
-      }
-      return { kind: 'unavailable', feature: sub };
+      return parseApproval(
+        sub,
+        rest.filter((token) => token !== ''),
+      );
   }
 }
 

@@ -9,7 +9,8 @@ import type { Translate } from './i18n.ts';
 
 /** The morning digest as a card: each adapter renders it (console: text, Slack: blocks). */
 
-function bucketName(key: string, t: Translate): string {
+/** An aging bucket key (`current`, `1-30`, `91+`) in the reader's words. */
+export function bucketName(key: string, t: Translate): string {
   if (key === 'current') return t('aging.current');
   if (key.endsWith('+')) return t('aging.over', { from: Number(key.slice(0, -1)) });
   const [from, to] = key.split('-').map(Number);

@@ -30,25 +30,37 @@ const usage: Usage = {
 
 const looksLikeTime = (token: string) => /^\d{1,2}:\d{2}$/u.test(token.normalize('NFKC'));
 
-export function parseSubscribe(tokens: readonly string[]): SubscriptionCommand | Usage {
-  const [subscription, ...rest] = tokens;
-  if (subscription === undefined) return { kind: 'subscribe' };
+export interface SubscriptionSettings {
+  readonly time?: string;
+  readonly timeZone?: string;
+  readonly locale?: string;
+}
+
+/** `[HH:MM] [time zone] [ja|zh|en]` in any order; undefined when a word is left over. */
+export function parseSubscriptionSettings(
+  tokens: readonly string[],
+): SubscriptionSettings | undefined {
   let time: string | undefined;
   let timeZone: string | undefined;
   let locale: string | undefined;
-  for (const token of rest) {
+  for (const token of tokens) {
     if (looksLikeTime(token) && time === undefined) time = token;
     else if (isLocale(token.toLowerCase()) && locale === undefined) locale = token;
     else if (timeZone === undefined) timeZone = token;
-    else return usage;
+    else return undefined;
   }
   return {
-    kind: 'subscribe',
-    subscription,
     ...(time ? { time } : {}),
     ...(timeZone ? { timeZone } : {}),
     ...(locale ? { locale } : {}),
   };
+}
+
+export function parseSubscribe(tokens: readonly string[]): SubscriptionCommand | Usage {
+  const [subscription, ...rest] = tokens;
+  if (subscription === undefined) return { kind: 'subscribe' };
+  const settings = parseSubscriptionSettings(rest);
+  return settings ? { kind: 'subscribe', subscription, ...settings } : usage;
 }
 
 export function parseUnsubscribe(tokens: readonly string[]): SubscriptionCommand | Usage {

@@ -185,11 +185,12 @@ export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
       return snapshot;
     },
 
-    async count() {
-      const row = await db
-        .selectFrom('customers')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
+    async count(filter = {}) {
+      let query = db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n'));
+      if (filter.ownerUserId !== undefined) {
+        query = query.where('owner_user_id', '=', filter.ownerUserId);
+      }
+      const row = await query.executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };

@@ -33,8 +33,8 @@ afterAll(async () => {
 /** The policy as the issue states it, written out rather than read from the code. */
 const POLICY: Record<Role, readonly Capability[]> = {
   viewer: ['lookup', 'lang', 'help'],
-  sales: ['lookup', 'lang', 'help', 'share', 'log', 'limit', 'aging'],
-  collector: ['lookup', 'lang', 'help', 'share', 'log', 'limit', 'phase', 'aging'],
+  sales: ['lookup', 'lang', 'help', 'share', 'log', 'limit', 'aging', 'my_digest'],
+  collector: ['lookup', 'lang', 'help', 'share', 'log', 'limit', 'phase', 'aging', 'my_digest'],
   credit_manager: CAPABILITIES.filter((c) => c !== 'admin_users'),
   director: CAPABILITIES.filter((c) => c !== 'admin_users'),
   admin: CAPABILITIES,
@@ -53,6 +53,8 @@ const COMMANDS: readonly (readonly [Capability, string])[] = [
   ['approvals', '/credit approvals'],
   ['aging', '/credit aging'],
   ['digest', '/credit digest'],
+  ['my_digest', '/credit digest me 08:30'],
+  ['my_digest', '/credit digest me off'],
   ['subscribe', '/credit subscribe'],
   ['admin_users', '/credit admin users list'],
 ];
@@ -65,6 +67,9 @@ const HELP: readonly (readonly [Capability, string])[] = [
   ['limit', 'approval.help.limit'],
   ['phase', 'approval.help.phase'],
   ['approvals', 'approval.help.approvals'],
+  ['aging', 'help.aging'],
+  ['digest', 'help.digest'],
+  ['my_digest', 'help.my_digest'],
   ['subscribe', 'help.subscribe'],
   ['admin_users', 'help.admin_users'],
   ['lang', 'help.lang'],

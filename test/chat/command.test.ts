@@ -37,9 +37,20 @@ describe(parseCommand.name, () => {
     expect(parseCommand('/credit 言語')).toEqual({ kind: 'lang', value: undefined });
   });
 
-  it('names features that are not in this version', () => {
-    expect(parseCommand('/credit aging')).toEqual({ kind: 'unavailable', feature: 'aging' });
-    expect(parseCommand('/credit digest')).toEqual({ kind: 'unavailable', feature: 'digest' });
+  it('reads the digest and aging commands', () => {
+    expect(parseCommand('/credit aging')).toEqual({ kind: 'aging' });
+    expect(parseCommand('/credit 账龄 cny')).toEqual({ kind: 'aging', currency: 'CNY' });
+    expect(parseCommand('/credit aging JPY USD')).toMatchObject({ code: 'errors.aging.usage' });
+    expect(parseCommand('/credit digest')).toEqual({ kind: 'digest' });
+    expect(parseCommand('/credit 日報 自分 8:30 Asia/Tokyo')).toEqual({
+      kind: 'digest_me',
+      time: '8:30',
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(parseCommand('/credit digest me zh')).toEqual({ kind: 'digest_me', locale: 'zh' });
+    expect(parseCommand('/credit 日报 我 关闭')).toEqual({ kind: 'digest_me_off' });
+    expect(parseCommand('/credit digest me off now')).toMatchObject({ code: 'errors.digest.usage' });
+    expect(parseCommand('/credit digest everyone')).toMatchObject({ code: 'errors.digest.usage' });
   });
 
   it('refuses other slash commands and over-long input', () => {
@@ -62,7 +73,6 @@ describe(parseCommand.name, () => {
           'lookup',
           'log',
           'log_form',
-          'unavailable',
           'invalid',
           'limit_request',
           'limit_form',

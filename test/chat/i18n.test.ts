@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/app/locales.ts';
-import { PLANNED_FEATURES } from '../../src/chat/command.ts';
 import { createI18n, loadCatalogues } from '../../src/chat/i18n.ts';
 import {
   CONTACT_METHODS,
@@ -72,7 +71,6 @@ describe('message catalogues', () => {
       for (const m of CONTACT_METHODS) expect(tl(`contact.method.${m}`)).not.toContain('contact.');
       for (const o of CONTACT_OUTCOMES)
         expect(tl(`contact.outcome.${o}`)).not.toContain('contact.');
-      for (const f of PLANNED_FEATURES) expect(tl('unavailable.body', { command: f })).toContain(f);
     }
   });
 
