@@ -11,6 +11,10 @@ RUN npx tsc -p tsconfig.build.json
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000
+# Noto Sans CJK, so the digest's aging chart draws its Japanese and Chinese labels.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-noto-cjk \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

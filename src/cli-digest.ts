@@ -1,15 +1,24 @@
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { renderCard } from './adapters/console/index.ts';
-import { buildDigest, type DigestFilters, snapshotPortfolio } from './app/digest.ts';
+import {
+  buildDigest,
+  type DigestData,
+  type DigestFilters,
+  snapshotPortfolio,
+} from './app/digest.ts';
 import { isLocale, type Locale } from './app/locales.ts';
+import type { CardContext } from './chat/customer-card.ts';
 import { digestCard } from './chat/digest-card.ts';
+import { digestChart } from './chat/digest-chart.ts';
 import type { Translate } from './chat/i18n.ts';
 import { EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import type { DB } from './db/schema.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone, isIsoDate } from './domain/dates.ts';
+import { ChartFontMissingError, findCjkFont, renderAgingChart } from './io/aging-chart.ts';
 import { loadPolicy } from './policy-files.ts';
 import { i18n } from './startup.ts';
 
@@ -67,6 +76,7 @@ function options(t: Translate, args: string[]) {
       'as-of': { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
+      chart: { type: 'string' },
     },
   });
   const [platform, ...rest] = (values.channel ?? '').split(':');
@@ -81,16 +91,48 @@ function options(t: Translate, args: string[]) {
     asOf,
     dryRun: values['dry-run'] === true,
     json: values.json === true,
+    chart: values.chart,
   };
 }
 
+/** The CJK font the chart needs, found before any work; undefined with a message if none. */
+function chartFont(t: Translate): string | undefined {
+  try {
+    return findCjkFont();
+  } catch (error) {
+    if (!(error instanceof ChartFontMissingError)) throw error;
+    console.error(
+      t('digest.cli.chart_font_missing', {
+        package: 'fonts-noto-cjk',
+        paths: error.searched.join(', '),
+      }),
+    );
+    return undefined;
+  }
+}
+
+/** Writes the aging chart PNG; false when there is no aging to draw (nothing open). */
+async function writeChart(
+  file: string,
+  data: DigestData,
+  ctx: CardContext,
+  fontFile: string,
+): Promise<boolean> {
+  const chart = digestChart(data, ctx);
+  if (!chart) return false;
+  await writeFile(file, await renderAgingChart(chart, { fontFile }));
+  return true;
+}
+
 /**
- * `creditops digest --channel <platform:id> [--as-of DATE] [--dry-run] [--json]`: prints the
- * digest as the channel would get it. Without --dry-run it also writes the day's portfolio
- * snapshot; it never sends anything in this version.
+ * `creditops digest --channel <platform:id> [--as-of DATE] [--dry-run] [--json] [--chart FILE]`:
+ * prints the digest as the channel would get it, and with --chart writes its aging chart as a
+ * PNG. Without --dry-run it also writes the day's portfolio snapshot; it never sends anything.
  */
 export async function runDigest(config: Config, t: Translate, args: string[]): Promise<number> {
   const o = options(t, args);
+  const fontFile = o.chart === undefined ? undefined : chartFont(t);
+  if (o.chart !== undefined && fontFile === undefined) return EXIT.failed;
   const policy = loadPolicy(config.policyDir);
   return withDatabase(config, 'creditops digest', async ({ db }) => {
     const store = createStore(db);
@@ -101,10 +143,22 @@ export async function runDigest(config: Config, t: Translate, args: string[]): P
     const asOf = o.asOf ?? dateInTimeZone(clock.now(), channel.timeZone);
     const data = await buildDigest(deps, { asOf, filters: channel.filters });
     if (!o.dryRun) await snapshotPortfolio(deps, asOf);
+    const ctx = { t: tc, locale: channel.locale, timeZone: channel.timeZone };
+    const charted =
+      o.chart !== undefined && fontFile !== undefined
+        ? await writeChart(o.chart, data, ctx, fontFile)
+        : false;
     if (o.json) {
+      const chart = charted ? { chart: o.chart } : {};
       console.log(
         JSON.stringify(
-          { channel: `${o.platform}:${o.externalId}`, ...channel, sent: false, digest: data },
+          {
+            channel: `${o.platform}:${o.externalId}`,
+            ...channel,
+            sent: false,
+            ...chart,
+            digest: data,
+          },
           null,
           2,
         ),
@@ -113,9 +167,12 @@ export async function runDigest(config: Config, t: Translate, args: string[]): P
     }
     if (!channel.known)
       console.log(tc('digest.cli.unknown_channel', { channel: `${o.platform}:${o.externalId}` }));
-    console.log(
-      renderCard(digestCard(data, { t: tc, locale: channel.locale, timeZone: channel.timeZone })),
-    );
+    console.log(renderCard(digestCard(data, ctx)));
+    if (o.chart !== undefined) {
+      console.log(
+        charted ? tc('digest.cli.chart_written', { file: o.chart }) : tc('digest.cli.chart_empty'),
+      );
+    }
     if (!o.dryRun) console.log(tc('digest.cli.snapshot_written', { date: asOf }));
     console.log(tc('digest.cli.not_sent'));
     return EXIT.ok;

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHART_SIZE } from '../src/io/aging-chart.ts';
 import { cleanEnv, run } from './support/process.ts';
 
 // The real command line on a demo data directory of its own, as an operator previews a digest.
@@ -38,5 +40,31 @@ describe('npx creditops digest', () => {
     expect(text.stdout.trim().split('\n').at(-1)).toBe(
       '表示のみで、配信はしていません。各チャンネルへの配信はボットがそれぞれの配信時刻に行います。',
     );
+  }, 90_000);
+
+  it('writes the aging chart PNG to the file named with --chart', async () => {
+    const file = join(dataDir, 'aging.png');
+    const text = await cli(['digest', '--channel', 'console:ops', '--dry-run', '--chart', file], {
+      DEFAULT_LOCALE: 'ja',
+    });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`エイジングのグラフを ${file} に書き出しました。`);
+    const image = PNG.sync.read(readFileSync(file));
+    expect([image.width, image.height]).toEqual([
+      CHART_SIZE.width * CHART_SIZE.scale,
+      CHART_SIZE.height * CHART_SIZE.scale,
+    ]);
+
+    const json = await cli([
+      'digest',
+      '--channel',
+      'console:ops',
+      '--dry-run',
+      '--json',
+      '--chart',
+      file,
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).chart).toBe(file);
   }, 90_000);
 });

@@ -73,6 +73,38 @@ export interface CardForm {
   readonly followUp?: boolean;
 }
 
+/** One bar of a chart: a category (an aging bucket) and its colour. */
+export interface CardChartCategory {
+  readonly label: string;
+  /** `#rrggbb`; the aging chart runs from green (not yet due) to red (oldest). */
+  readonly colour: string;
+}
+
+/** One panel of a chart: a currency's amounts, never summed with another currency's. */
+export interface CardChartSeries {
+  /** The panel's heading, e.g. "JPY · total ¥19,700,000". */
+  readonly label: string;
+  readonly currency: string;
+  /** Integer minor units, one per category, in the categories' order. */
+  readonly amountsMinor: readonly number[];
+}
+
+/**
+ * A bar chart as data, one panel per currency with the same categories: platforms that post
+ * images draw it (src/io/aging-chart.ts); the others have the same figures as text already.
+ */
+export interface CardChart {
+  readonly title: string;
+  /** What the chart shows, in words, for screen readers. */
+  readonly altText: string;
+  /** A file name for platforms that upload it, e.g. aging-2026-11-23.png. */
+  readonly fileName: string;
+  /** Axis numbers are formatted for this language. */
+  readonly locale: Locale;
+  readonly categories: readonly CardChartCategory[];
+  readonly series: readonly CardChartSeries[];
+}
+
 export interface Card {
   readonly title: string;
   readonly subtitle?: string;
@@ -86,6 +118,8 @@ export interface Card {
   readonly tone?: 'normal' | 'error';
   /** Platforms with forms open this instead of showing the card. */
   readonly form?: CardForm;
+  /** Platforms that post images send this as one; a card with a chart says nothing else. */
+  readonly chart?: CardChart;
   /** `share`: the answer is meant for everyone in the channel, not only the asker. */
   readonly visibility?: 'private' | 'channel';
   /** The language the card is written in; adapters word their own additions in it. */

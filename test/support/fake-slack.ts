@@ -30,6 +30,20 @@ export interface RecordedResponse {
   readonly status: number;
 }
 
+/** A file sent through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeSlackUpload {
+  readonly fileId: string;
+  readonly filename: string;
+  /** The length the client declared when it asked for the upload URL. */
+  readonly length: number;
+  readonly altText: string | undefined;
+  /** What reached the upload URL; undefined until it did. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal: where the file was shared, under which title. */
+  channel?: string;
+  title?: string;
+}
+
 export interface FakeSlackUser {
   readonly locale?: string;
   readonly realName?: string;
@@ -188,10 +202,10 @@ function parseArgs(contentType: string, raw: string): Args {
   return args;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -227,6 +241,8 @@ export interface FakeSlackOptions {
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** Files by upload, in the order their upload URLs were asked for. */
+  readonly uploads: FakeSlackUpload[] = [];
   readonly socket: FakeSocketMode;
   readonly apiUrl: string;
   private readonly users = new Map<string, FakeSlackUser>();
@@ -297,6 +313,7 @@ export class FakeSlack {
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
+    this.uploads.length = 0;
     this.socket.acks.length = 0;
     this.faults.clear();
     this.delays.clear();
@@ -323,7 +340,15 @@ export class FakeSlack {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', this.url).pathname;
-    const raw = await readBody(req);
+    const body = await readBody(req);
+    const raw = body.toString('utf8');
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      // Slack's upload URL takes the raw bytes (or a multipart form; our client sends bytes).
+      const upload = this.uploads.find((u) => u.fileId === path.slice('/upload/'.length));
+      if (!upload) return send(res, { status: 404, body: 'unknown upload' });
+      upload.bytes = body;
+      return send(res, { status: 200, body: `OK - ${body.length}` });
+    }
     if (req.method === 'POST' && path.startsWith('/api/')) {
       return send(res, await this.callApi(path.slice('/api/'.length), req, raw));
     }
@@ -371,6 +396,10 @@ export class FakeSlack {
         return this.post(method, args);
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text ?? '' };
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       case 'views.open':
       case 'views.update':
       case 'views.push':
@@ -422,6 +451,32 @@ export class FakeSlack {
       ts,
     };
     return { ok: true, channel: args.channel, ts, message };
+  }
+
+  private uploadUrl(args: Args): Args {
+    const filename = str(args.filename);
+    const length = Number(args.length);
+    if (!filename || !(length > 0)) return { ok: false, error: 'missing_argument' };
+    const altText = str(args.alt_txt);
+    if (altText && altText.length > 1000) return { ok: false, error: 'alt_txt_too_large' };
+    const fileId = `F${String(this.uploads.length + 1).padStart(8, '0')}`;
+    this.uploads.push({ fileId, filename, length, altText });
+    return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+  }
+
+  private completeUpload(args: Args): Args {
+    const files = Array.isArray(args.files) ? (args.files as Args[]) : [];
+    const uploads = files.map((f) => this.uploads.find((u) => u.fileId === f.id));
+    if (files.length === 0 || uploads.some((u) => !u?.bytes)) {
+      return { ok: false, error: 'file_not_found' };
+    }
+    files.forEach((f, i) => {
+      const upload = uploads[i] as FakeSlackUpload;
+      upload.title = str(f.title) ?? upload.filename;
+      const channel = str(args.channel_id);
+      if (channel) upload.channel = channel;
+    });
+    return { ok: true, files: uploads.map((u) => ({ id: u?.fileId, title: u?.title })) };
   }
 
   private view(args: Args): Args {

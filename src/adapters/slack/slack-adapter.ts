@@ -5,7 +5,7 @@ import type { Logger } from '../../app/ports.ts';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
 import type { Card, CardForm } from '../../chat/card.ts';
 import type { I18n } from '../../chat/i18n.ts';
-import { createSlackDeliverer } from './slack-deliverer.ts';
+import { type ChartRenderer, createSlackDeliverer } from './slack-deliverer.ts';
 import { createSlackPeople } from './slack-people.ts';
 import { readModalValues, renderHome, renderMessage, renderModal } from './slack-render.ts';
 
@@ -27,6 +27,8 @@ export interface SlackAdapterOptions {
   readonly apiUrl?: string;
   /** The slash command as configured in the app (default /credit). */
   readonly command?: string;
+  /** Draws chart cards (the digest's aging) for upload; without it charts are not sent. */
+  readonly renderChart?: ChartRenderer;
 }
 
 export interface SlackAdapter {
@@ -279,7 +281,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   return {
     app,
-    deliverer: createSlackDeliverer({ client: outboxClient, i18n }),
+    deliverer: createSlackDeliverer({
+      client: outboxClient,
+      i18n,
+      ...(options.renderChart ? { renderChart: options.renderChart } : {}),
+    }),
     listener: receiver?.requestListener,
     async start() {
       if (socketMode) await app.start();

@@ -1,17 +1,26 @@
 import { webApi } from '@slack/bolt';
 import { type Deliverer, DeliveryError, type OutboxDelivery } from '../../app/outbox-ports.ts';
-import type { Card } from '../../chat/card.ts';
+import type { Card, CardChart } from '../../chat/card.ts';
 import type { I18n } from '../../chat/i18n.ts';
-import { renderMessage, type SlackMessage } from './slack-render.ts';
+import { renderMessage, type SlackMessage, truncate } from './slack-render.ts';
 
 // The outbox's hand into Slack: posts, edits and DMs through the Web API. The worker owns
 // retries, so the client given here should fail fast: `retryConfig: { retries: 0 }` (or a short
 // policy) and `rejectRateLimitedCalls: true`, or a 429 stalls the client's whole queue.
 
+/** Draws a chart card as a PNG (src/io/aging-chart.ts, handed in by main.ts). */
+export type ChartRenderer = (chart: CardChart) => Promise<Uint8Array>;
+
 export interface SlackDelivererOptions {
   readonly client: webApi.WebClient;
   readonly i18n: I18n;
+  /** Without it a chart card sends nothing: the digest before it has the figures as text. */
+  readonly renderChart?: ChartRenderer;
 }
+
+/** files.getUploadURLExternal refuses longer alt text (`alt_txt_too_large`). */
+const ALT_TEXT_LIMIT = 1000;
+const UPLOAD_TIMEOUT_MS = 30_000;
 
 // Slack's own transient failures, answered as `ok: false` with these codes.
 const TRANSIENT = new Set([
@@ -60,8 +69,30 @@ function parseRef(ref: string): { channel: string; ts: string } {
   return { channel: ref.slice(0, cut), ts: ref.slice(cut + 1) };
 }
 
+/** The bytes to the URL files.getUploadURLExternal gave: signed, so no token goes with them. */
+async function sendBytes(url: string, bytes: Uint8Array): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new DeliveryError(`slack file upload: request failed (${(error as Error).name})`);
+  }
+  await response.body?.cancel();
+  if (!response.ok) {
+    const { status } = response;
+    throw new DeliveryError(`slack file upload: HTTP ${status}`, {
+      permanent: status < 500 && status !== 429,
+    });
+  }
+}
+
 export function createSlackDeliverer(options: SlackDelivererOptions): Deliverer<Card> {
-  const { client, i18n } = options;
+  const { client, i18n, renderChart } = options;
 
   async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -81,8 +112,51 @@ export function createSlackDeliverer(options: SlackDelivererOptions): Deliverer<
     return result.ts ? { ref: `${channel}:${result.ts}` } : {};
   }
 
+  /**
+   * A chart as an image in the channel, by Slack's upload flow: ask for an upload URL, send
+   * the PNG there, then share the file. Nothing is shared until the last step, so a retry
+   * after a failed step leaves no half-posted chart.
+   */
+  async function uploadChart(delivery: OutboxDelivery, chart: CardChart, draw: ChartRenderer) {
+    let png: Uint8Array;
+    try {
+      png = await draw(chart);
+    } catch (error) {
+      // A missing font or a drawing bug fails the same way on every attempt.
+      throw new DeliveryError(`chart drawing failed: ${(error as Error).message}`, {
+        permanent: true,
+      });
+    }
+    // The method's reference names the argument alt_txt while the SDK's typed wrapper says
+    // alt_text, so the call goes through apiCall with the documented name.
+    const target = (await call('files.getUploadURLExternal', () =>
+      client.apiCall('files.getUploadURLExternal', {
+        filename: chart.fileName,
+        length: png.byteLength,
+        alt_txt: truncate(chart.altText, ALT_TEXT_LIMIT),
+      }),
+    )) as webApi.FilesGetUploadURLExternalResponse;
+    if (!target.upload_url || !target.file_id) {
+      throw new DeliveryError('slack files.getUploadURLExternal: no upload URL');
+    }
+    await sendBytes(target.upload_url, png);
+    await call('files.completeUploadExternal', () =>
+      client.files.completeUploadExternal({
+        files: [{ id: target.file_id as string, title: chart.title }],
+        channel_id: delivery.channel,
+      }),
+    );
+    // No ref: chat.update cannot edit a shared file, so nothing would ever use it.
+    return {};
+  }
+
   return {
     async deliver(delivery, { card, tokens }) {
+      if (card.chart) {
+        return renderChart && delivery.kind !== 'update'
+          ? uploadChart(delivery, card.chart, renderChart)
+          : {};
+      }
       const { text, blocks } = renderMessage(card, { tokens, t: i18n.t(card.locale ?? 'en') });
       switch (delivery.kind) {
         case 'post':

@@ -14,7 +14,7 @@ const ELLIPSIS = '…';
 const FENCE = '```';
 
 /** At most `max` UTF-16 units (what Slack counts), never through a surrogate pair. */
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = max - 1;
   const last = text.charCodeAt(end - 1);

@@ -27,9 +27,10 @@ describe('the Slack app manifests', () => {
   ])('%s has the command, scopes, interactivity, Home tab and events', (name, socket) => {
     const manifest = read(name);
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/credit']);
-    // commands: the slash command; chat:write: answers and DMs; users:read: the user's language.
+    // commands: the slash command; chat:write: answers and DMs; users:read: the user's language;
+    // files:write: the digest's aging chart.
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'users:read']),
+      expect.arrayContaining(['commands', 'chat:write', 'users:read', 'files:write']),
     );
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');

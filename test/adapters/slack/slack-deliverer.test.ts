@@ -3,9 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackDeliverer } from '../../../src/adapters/slack/slack-deliverer.ts';
 import type { OutboxDelivery } from '../../../src/app/outbox-ports.ts';
 import type { Logger } from '../../../src/app/ports.ts';
-import type { Card } from '../../../src/chat/card.ts';
+import type { Card, CardChart } from '../../../src/chat/card.ts';
 import { createI18n } from '../../../src/chat/i18n.ts';
 import { createOutboxQueue } from '../../../src/db/outbox-repository.ts';
+import { ChartFontMissingError, renderAgingChart } from '../../../src/io/aging-chart.ts';
 import { createOutboxWorker, DeliveryError } from '../../../src/jobs/outbox-worker.ts';
 import { TEST_NOW } from '../../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -172,6 +173,62 @@ describe(createSlackDeliverer.name, () => {
     expect(error.permanent).toBe(false);
     expect(error.message).toMatch(/^slack chat\.postMessage: request failed/);
     expect(error.message).not.toContain('xoxb');
+  });
+});
+
+describe('a chart card', () => {
+  const chart: CardChart = {
+    title: '売掛金エイジング（2026/11/23時点）',
+    altText: `JPY：期日未到来 ¥1,000,000${'・'.repeat(1200)}`,
+    fileName: 'aging-2026-11-23.png',
+    locale: 'ja',
+    categories: [
+      { label: '期日未到来', colour: '#2e7d32' },
+      { label: '91日以上', colour: '#c62828' },
+    ],
+    series: [{ label: 'JPY', currency: 'JPY', amountsMinor: [1_000_000, 250_000] }],
+  };
+  const chartCard = { card: { title: chart.title, chart }, tokens: [] };
+
+  it('is uploaded as the drawn PNG and shared in the channel under its title', async () => {
+    const slack = createSlackDeliverer({ client, i18n, renderChart: renderAgingChart });
+
+    expect(await slack.deliver(delivery(), chartCard)).toEqual({});
+
+    expect(fake.calls.map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    const [upload] = fake.uploads;
+    expect(upload).toMatchObject({ channel: 'C0APPROVALS', title: chart.title });
+    expect(upload?.bytes?.subarray(1, 4).toString()).toBe('PNG');
+    expect(upload?.bytes?.length).toBe(upload?.length);
+    // Slack refuses alt text over 1,000 characters; the description is cut to fit.
+    expect(upload?.altText).toHaveLength(1000);
+    expect(upload?.altText).toMatch(/^JPY：期日未到来 ¥1,000,000/);
+  });
+
+  it('sends nothing where no renderer was given: the digest has the figures as text', async () => {
+    const slack = createSlackDeliverer({ client, i18n });
+
+    expect(await slack.deliver(delivery(), chartCard)).toEqual({});
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('gives up at once when it cannot be drawn, and retries when Slack fails', async () => {
+    const noFont = createSlackDeliverer({
+      client,
+      i18n,
+      renderChart: () => Promise.reject(new ChartFontMissingError(['/nonexistent.ttc'])),
+    });
+    const drawing = await failure(noFont.deliver(delivery(), chartCard));
+    expect(drawing.permanent).toBe(true);
+    expect(drawing.message).toContain('fonts-noto-cjk');
+
+    const slack = createSlackDeliverer({ client, i18n, renderChart: renderAgingChart });
+    fake.failNext('files.getUploadURLExternal', { kind: 'server_error' });
+    expect((await failure(slack.deliver(delivery(), chartCard))).permanent).toBe(false);
+    expect(fake.uploads).toEqual([]);
   });
 });
 
