@@ -5,6 +5,8 @@ import { runAssess } from './cli-assess.ts';
 import { runChannels } from './cli-channels.ts';
 import { runDigest } from './cli-digest.ts';
 import { runImport } from './cli-import.ts';
+import { runLine } from './cli-line.ts';
+import { runOutbox } from './cli-outbox.ts';
 import { runReport } from './cli-report.ts';
 import { EXIT, UsageError, withDatabase } from './cli-support.ts';
 import { runUsers } from './cli-users.ts';
@@ -102,6 +104,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await runChannels(config, t, args);
       case 'digest':
         return await runDigest(config, t, args);
+      case 'outbox':
+        return await runOutbox(config, t, args);
+      case 'line':
+        return await runLine(config, t, args);
       case undefined:
       case 'help':
       case '--help':

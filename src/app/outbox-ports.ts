@@ -19,11 +19,40 @@ export interface NewOutboxMessage {
   readonly subjectId?: string;
 }
 
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'dead'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** One row as an operator sees it (`npx creditops outbox list`): never the message text. */
+export interface OutboxEntry {
+  readonly id: number;
+  readonly platform: string;
+  readonly channel: string;
+  readonly kind: OutboxKind;
+  /** The payload's `type` (digest, approval_card…), what the message is. */
+  readonly type: string;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+}
+
 /** On the Store as `outbox`: enqueue inside the transaction of the change. */
 export interface OutboxRepository {
   enqueue(messages: readonly NewOutboxMessage[]): Promise<void>;
   /** Whether a message about this subject was ever queued (e.g. a channel's digest of a day). */
   has(subjectType: string, subjectId: string): Promise<boolean>;
+  /** Messages not sent (or only the dead ones), newest first. */
+  list(input: { readonly dead: boolean; readonly limit: number }): Promise<OutboxEntry[]>;
+  find(id: number): Promise<OutboxEntry | undefined>;
+  /**
+   * Gives dead messages (all of them when `ids` is 'all-dead') a fresh set of attempts from
+   * `at`; returns the ids that were dead and are pending now.
+   */
+  revive(input: {
+    readonly ids: readonly number[] | 'all-dead';
+    readonly at: Date;
+  }): Promise<number[]>;
 }
 
 /** One claimed message, as the worker hands it to the render callback and the deliverer. */
@@ -37,6 +66,12 @@ export interface OutboxDelivery {
   readonly attempts: number;
   /** For 'update': the platform refs of every earlier sent 'post' of the same subject to the same channel. */
   readonly updateRefs: readonly string[];
+}
+
+/** A message the worker gave up on, and why (short, without secrets). */
+export interface DeadLetter {
+  readonly delivery: OutboxDelivery;
+  readonly error: string;
 }
 
 /**
@@ -82,7 +117,8 @@ export interface OutboxQueue {
   /**
    * Leases up to `limit` due messages until `leaseUntil`, oldest first, at most one per
    * (platform, channel): a message waits while an older one of its channel is pending or
-   * being sent. New messages are due at once; retries from their next attempt time.
+   * being sent. New messages are due at once; retries from their next attempt time, and
+   * deferred ones from the time they were held back to.
    */
   claim(input: {
     readonly now: Date;
@@ -102,9 +138,20 @@ export interface OutboxQueue {
     readonly at: Date;
     readonly error: string;
   }): Promise<boolean>;
+  /** Gives the message up; `notices` (the dead-letter DMs) are queued in the same transaction. */
   markDead(input: {
     readonly id: number;
     readonly attempts: number;
     readonly error: string;
+    readonly notices?: readonly NewOutboxMessage[];
+  }): Promise<boolean>;
+  /**
+   * Puts a claimed message back untried, not before `at` (a rate limit): the attempt the claim
+   * counted is taken back, and the channel's later messages keep waiting behind it.
+   */
+  defer(input: {
+    readonly id: number;
+    readonly attempts: number;
+    readonly at: Date;
   }): Promise<boolean>;
 }

@@ -34,4 +34,6 @@ export interface JobRunStore {
       readonly finishedAt: Date;
     },
   ): Promise<boolean>;
+  /** Forgets the runs claimed before `before`, whatever their status; how many went. */
+  prune(before: Date): Promise<number>;
 }

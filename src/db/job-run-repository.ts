@@ -39,5 +39,13 @@ export function createJobRunStore(db: Kysely<DB>): JobRunStore {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+
+    async prune(before) {
+      const result = await db
+        .deleteFrom('job_runs')
+        .where('claimed_at', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -1,11 +1,43 @@
-import { type Kysely, sql, type Updateable } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type {
   OutboxDelivery,
+  OutboxEntry,
   OutboxKind,
   OutboxQueue,
   OutboxRepository,
+  OutboxStatus,
 } from '../app/outbox-ports.ts';
 import type { DB, OutboxTable } from './schema.ts';
+
+const ENTRY_COLUMNS = [
+  'id',
+  'platform',
+  'channel_external_id',
+  'kind',
+  'payload',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'created_at',
+] as const;
+
+type EntryRow = Pick<Selectable<OutboxTable>, (typeof ENTRY_COLUMNS)[number]>;
+
+function toEntry(row: EntryRow): OutboxEntry {
+  return {
+    id: Number(row.id),
+    platform: row.platform,
+    channel: row.channel_external_id,
+    kind: row.kind as OutboxKind,
+    type: typeof row.payload.type === 'string' ? row.payload.type : '',
+    status: row.status as OutboxStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+  };
+}
 
 export function createOutboxRepository(db: Kysely<DB>): OutboxRepository {
   return {
@@ -34,6 +66,35 @@ export function createOutboxRepository(db: Kysely<DB>): OutboxRepository {
         .executeTakeFirst();
       return row !== undefined;
     },
+    async list({ dead, limit }) {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(ENTRY_COLUMNS)
+        .where('status', 'in', dead ? ['dead'] : ['pending', 'sending', 'dead'])
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toEntry);
+    },
+    async find(id) {
+      const row = await db
+        .selectFrom('outbox')
+        .select(ENTRY_COLUMNS)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toEntry(row) : undefined;
+    },
+    async revive({ ids, at }) {
+      if (ids !== 'all-dead' && ids.length === 0) return [];
+      // The last error stays, so `outbox list` still says why it died until it is sent.
+      let query = db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, next_attempt_at: at, locked_until: null })
+        .where('status', '=', 'dead');
+      if (ids !== 'all-dead') query = query.where('id', 'in', ids);
+      const rows = await query.returning('id').execute();
+      return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    },
   };
 }
 
@@ -56,8 +117,9 @@ export function createOutboxQueue(db: Kysely<DB>): OutboxQueue {
     id: number,
     attempts: number,
     set: Updateable<OutboxTable>,
+    on: Kysely<DB> = db,
   ): Promise<boolean> => {
-    const result = await db
+    const result = await on
       .updateTable('outbox')
       .set(set)
       .where('id', '=', id)
@@ -128,8 +190,26 @@ export function createOutboxQueue(db: Kysely<DB>): OutboxQueue {
         last_error: error,
       });
     },
-    markDead({ id, attempts, error }) {
-      return finish(id, attempts, { status: 'dead', locked_until: null, last_error: error });
+    markDead({ id, attempts, error, notices = [] }) {
+      const dead = { status: 'dead', locked_until: null, last_error: error } as const;
+      if (notices.length === 0) return finish(id, attempts, dead);
+      // One transaction: a dead message without its notice, or a notice about a message
+      // another worker still owns, cannot happen.
+      return db.transaction().execute(async (trx) => {
+        if (!(await finish(id, attempts, dead, trx))) return false;
+        await createOutboxRepository(trx).enqueue(notices);
+        return true;
+      });
+    },
+    defer({ id, attempts, at }) {
+      // locked_until holds the message back even when it was never tried (attempts 0 would
+      // make it due at once); the claim's increment is undone, so no attempt is spent.
+      return finish(id, attempts, {
+        status: 'pending',
+        attempts: attempts - 1,
+        next_attempt_at: at,
+        locked_until: at,
+      });
     },
   };
 }

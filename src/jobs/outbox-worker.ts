@@ -1,11 +1,14 @@
 import {
+  type DeadLetter,
   type Deliverer,
   DeliveryError,
+  type NewOutboxMessage,
   type OutboxDelivery,
   type OutboxQueue,
   type RenderedOutboxCard,
 } from '../app/outbox-ports.ts';
 import type { Clock, Logger } from '../app/ports.ts';
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 // Delivers what use cases wrote to the outbox. Several replicas may run this side by side: the
 // claim leases each message to one worker, and per channel only the oldest unfinished message
@@ -30,6 +33,18 @@ export interface OutboxWorkerOptions<C = unknown> {
   readonly maxAttempts?: number;
   /** How long a claim holds a message before another worker may take it over. Default 30 s. */
   readonly leaseMs?: number;
+  /**
+   * Sending limits by platform, over `DEFAULT_RATE_LIMITS` (src/jobs/rate-limiter.ts); a
+   * platform given `[]` is not limited. A message over a limit waits without spending an attempt.
+   */
+  readonly rateLimits?: RateLimits;
+  /** In [0, 1): spreads retries (the back-off's jitter). Default Math.random. */
+  readonly random?: () => number;
+  /**
+   * The notices to queue when a message goes dead (the admins' DMs), in the transaction that
+   * marks it; a failure here is logged and the message still goes dead.
+   */
+  readonly deadLetters?: (dead: DeadLetter) => Promise<readonly NewOutboxMessage[]>;
 }
 
 export interface OutboxWorker {
@@ -45,10 +60,19 @@ const SECOND_MS = 1000;
 const MAX_BACKOFF_MS = 10 * 60 * SECOND_MS;
 const MAX_ERROR_LENGTH = 500;
 
-/** 2^attempts seconds, at most 10 minutes, and never sooner than the platform asked. */
-export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
+/**
+ * 2^attempts seconds, at most 10 minutes, with equal jitter (half of it fixed, half at random)
+ * so the messages one outage failed together do not all come back in the same second; never
+ * sooner than the platform asked.
+ */
+export function retryDelayMs(
+  attempts: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   const backoff = Math.min(2 ** attempts * SECOND_MS, MAX_BACKOFF_MS);
-  return Math.max(retryAfterMs ?? 0, backoff);
+  const jittered = Math.round(backoff / 2 + (random() * backoff) / 2);
+  return Math.max(retryAfterMs ?? 0, jittered);
 }
 
 // Slack bot/app tokens, Telegram bot tokens, bearer headers and any long opaque string: an
@@ -77,6 +101,8 @@ export function createOutboxWorker<C>(options: OutboxWorkerOptions<C>): OutboxWo
   const batchSize = options.batchSize ?? 10;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 30 * SECOND_MS;
+  const random = options.random ?? Math.random;
+  const limiter = createRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
   let started = false;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
@@ -94,16 +120,31 @@ export function createOutboxWorker<C>(options: OutboxWorkerOptions<C>): OutboxWo
   const lost = (d: OutboxDelivery) =>
     logger.warn('outbox lease lost; a later claim owns the message', about(d));
 
+  async function noticesFor(dead: DeadLetter): Promise<readonly NewOutboxMessage[]> {
+    try {
+      return (await options.deadLetters?.(dead)) ?? [];
+    } catch (error) {
+      logger.error('outbox dead-letter notice not queued', {
+        ...about(dead.delivery),
+        error: describeFailure(error),
+      });
+      return [];
+    }
+  }
+
   async function fail(d: OutboxDelivery, error: unknown): Promise<void> {
     const text = describeFailure(error);
     const permanent = error instanceof DeliveryError && error.permanent;
     if (permanent || d.attempts >= maxAttempts) {
-      if (!(await db.markDead({ id: d.id, attempts: d.attempts, error: text }))) return lost(d);
-      logger.error('outbox message dead', { ...about(d), error: text });
+      const notices = await noticesFor({ delivery: d, error: text });
+      if (!(await db.markDead({ id: d.id, attempts: d.attempts, error: text, notices }))) {
+        return lost(d);
+      }
+      logger.error('outbox message dead', { ...about(d), error: text, notices: notices.length });
       return;
     }
     const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-    const delayMs = retryDelayMs(d.attempts, retryAfterMs);
+    const delayMs = retryDelayMs(d.attempts, retryAfterMs, random);
     const at = new Date(clock.now().getTime() + delayMs);
     if (!(await db.retryAt({ id: d.id, attempts: d.attempts, at, error: text }))) return lost(d);
     logger.warn('outbox delivery failed; will retry', { ...about(d), error: text, delayMs });
@@ -125,6 +166,12 @@ export function createOutboxWorker<C>(options: OutboxWorkerOptions<C>): OutboxWo
     // Channel order means the posts it edits are finished: none sent means they are dead.
     if (d.kind === 'update' && d.updateRefs.length === 0) {
       await fail(d, new DeliveryError('no sent post to update', { permanent: true }));
+      return false;
+    }
+    // Taken before the first await, so the messages of one batch count in claim order.
+    const notBefore = limiter.take(d, clock.now());
+    if (notBefore) {
+      if (!(await db.defer({ id: d.id, attempts: d.attempts, at: notBefore }))) lost(d);
       return false;
     }
     let ref: string | undefined;

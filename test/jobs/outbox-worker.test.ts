@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deadLetterNotices } from '../../src/app/outbox-admin.ts';
 import type { NewOutboxMessage } from '../../src/app/outbox-ports.ts';
 import type { Logger } from '../../src/app/ports.ts';
 import { createOutboxQueue } from '../../src/db/outbox-repository.ts';
@@ -9,7 +10,9 @@ import {
   type OutboxDelivery,
   type OutboxWorkerOptions,
   type RenderedOutboxCard,
+  retryDelayMs,
 } from '../../src/jobs/outbox-worker.ts';
+import { DEFAULT_RATE_LIMITS } from '../../src/jobs/rate-limiter.ts';
 import { TEST_NOW } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -91,6 +94,10 @@ function worker(deliverer: Deliverer<string>, options: Partial<OutboxWorkerOptio
     clock,
     logger,
     workerId: 'w1',
+    // Most tests hold the clock still; the rate-limit tests below pass the real limits.
+    rateLimits: { slack: [] },
+    // The back-off's jitter at its midpoint: three quarters of the doubling delay.
+    random: () => 0.5,
     ...options,
   });
 }
@@ -241,7 +248,8 @@ describe(createOutboxWorker.name, () => {
   it('backs off 2, 4, 8… seconds up to ten minutes, then gives up after the last attempt', async () => {
     const [id = 0] = await enqueue(post('C1', 'hello'));
     const slack = new RecordingDeliverer();
-    const w = worker(slack, { maxAttempts: 11 });
+    // The top of the jitter: the whole doubling delay.
+    const w = worker(slack, { maxAttempts: 11, random: () => 1 });
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 11; attempt++) {
       slack.answer(new DeliveryError('slack chat.postMessage: HTTP 500'));
@@ -383,5 +391,188 @@ describe(createOutboxWorker.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
 
     expect(slack.delivered).toHaveLength(2);
+  });
+});
+
+describe('the outbox worker’s pace', () => {
+  /** Runs the worker every 100 ms of the test clock until `count` are delivered; when each went. */
+  async function deliverAll(
+    w: ReturnType<typeof worker>,
+    slack: RecordingDeliverer,
+    count: number,
+  ) {
+    const sentAt = new Map<number, number>();
+    const start = now.getTime();
+    for (let step = 0; slack.delivered.length < count && step < 1000; step++) {
+      await w.runOnce();
+      for (const d of slack.delivered)
+        if (!sentAt.has(d.id)) sentAt.set(d.id, now.getTime() - start);
+      advance(100);
+    }
+    return slack.delivered.map((d) => ({ channel: d.channel, text: d.text, at: sentAt.get(d.id) }));
+  }
+
+  it('sends five messages to one Slack channel a second apart, and two channels side by side', async () => {
+    await enqueue(
+      ...[1, 2, 3, 4, 5].flatMap((n) => [post('C1', `c1-${n}`), post('C2', `c2-${n}`)]),
+    );
+    const slack = new RecordingDeliverer();
+    const w = worker(slack, { rateLimits: DEFAULT_RATE_LIMITS });
+
+    const sent = await deliverAll(w, slack, 10);
+
+    const c1 = sent.filter((d) => d.channel === 'C1');
+    expect(c1.map((d) => d.text)).toEqual(['c1-1', 'c1-2', 'c1-3', 'c1-4', 'c1-5']);
+    expect(c1.map((d) => d.at)).toEqual([0, 1000, 2000, 3000, 4000]);
+    // The channels interleave: C2 does not wait for C1's five.
+    expect(sent.map((d) => d.text)).toEqual([1, 2, 3, 4, 5].flatMap((n) => [`c1-${n}`, `c2-${n}`]));
+    expect(sent.filter((d) => d.channel === 'C2').map((d) => d.at)).toEqual([
+      0, 1000, 2000, 3000, 4000,
+    ]);
+    // Waiting for the limit spent no attempt.
+    const rows = await database.db.selectFrom('outbox').select(['status', 'attempts']).execute();
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+  });
+
+  it('holds the 21st message in a minute to a Telegram group until the minute is over', async () => {
+    const group = '-1001234567890';
+    const ids = await enqueue(
+      ...Array.from({ length: 21 }, (_, i) => ({
+        ...post(group, `m${i + 1}`),
+        platform: 'telegram',
+      })),
+    );
+    const telegram = new RecordingDeliverer();
+    const w = worker(new RecordingDeliverer(), {
+      deliverers: { telegram },
+      rateLimits: DEFAULT_RATE_LIMITS,
+    });
+
+    for (let second = 0; second < 25; second++) {
+      await w.runOnce();
+      advance(1000);
+    }
+    expect(telegram.delivered.map((d) => d.text)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m${i + 1}`),
+    );
+    expect(await row(ids[20] ?? 0)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: new Date(TEST_NOW.getTime() + 60_000),
+    });
+
+    now = new Date(TEST_NOW.getTime() + 59_999);
+    expect(await w.runOnce()).toBe(0);
+    now = new Date(TEST_NOW.getTime() + 60_000);
+    expect(await w.runOnce()).toBe(1);
+    expect(await row(ids[20] ?? 0)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('spreads retries between half and all of the doubling delay, at random', async () => {
+    expect([0, 0.5, 0.999_999].map((r) => retryDelayMs(3, undefined, () => r))).toEqual([
+      4000, 6000, 8000,
+    ]);
+    expect(retryDelayMs(20, undefined, () => 0)).toBe(300_000);
+    // Never sooner than the platform asked.
+    expect(retryDelayMs(1, 30_000, () => 0.999_999)).toBe(30_000);
+
+    const [a = 0, b = 0] = await enqueue(post('C1', 'a'), post('C2', 'b'));
+    const slack = new RecordingDeliverer();
+    slack.answer(new DeliveryError('slack: HTTP 500'), new DeliveryError('slack: HTTP 500'));
+    const draws = [0.1, 0.9];
+    await worker(slack, { random: () => draws.shift() ?? 0 }).runOnce();
+
+    expect((await row(a)).next_attempt_at).toEqual(seconds(1.1));
+    expect((await row(b)).next_attempt_at).toEqual(seconds(1.9));
+  });
+});
+
+describe('dead letters', () => {
+  let admins = 0;
+
+  /** An admin (and a sales user) reachable in Slack; the admin's Slack id. */
+  async function addAdmin(): Promise<string> {
+    admins += 1;
+    const externalId = `UADMIN${admins}`;
+    await database.store.users.create({
+      identity: { platform: 'slack', externalId },
+      displayName: `Admin ${admins}`,
+      role: 'admin',
+    });
+    await database.store.users.create({
+      identity: { platform: 'slack', externalId: `USALES${admins}` },
+      displayName: `Sales ${admins}`,
+      role: 'sales',
+    });
+    return externalId;
+  }
+
+  const deadLetters = (dead: Parameters<typeof deadLetterNotices>[1]) =>
+    deadLetterNotices(database.store, dead, ['slack']);
+
+  async function rows() {
+    return database.db
+      .selectFrom('outbox')
+      .select(['id', 'channel_external_id as channel', 'kind', 'status', 'payload'])
+      .orderBy('id')
+      .execute();
+  }
+
+  beforeEach(async () => {
+    await database.db.deleteFrom('platform_identities').execute();
+    await database.db.deleteFrom('users').execute();
+  });
+
+  it('sends the admins one direct message saying what failed', async () => {
+    const admin = await addAdmin();
+    const [id = 0] = await enqueue({ ...post('C1', 'hello'), payload: { type: 'digest' } });
+    const slack = new RecordingDeliverer();
+    slack.answer(
+      new DeliveryError('slack chat.postMessage: channel_not_found', { permanent: true }),
+    );
+
+    await worker(slack, { deadLetters }).runOnce();
+
+    expect(slack.delivered).toEqual([expect.objectContaining({ channel: admin, kind: 'direct' })]);
+    const all = await rows();
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatchObject({
+      channel: admin,
+      kind: 'direct',
+      status: 'sent',
+      payload: {
+        type: 'dead_letter',
+        outboxId: id,
+        platform: 'slack',
+        channel: 'C1',
+        kind: 'post',
+        what: 'digest',
+        attempts: 1,
+        error: 'slack chat.postMessage: channel_not_found',
+      },
+    });
+  });
+
+  it('queues no notice about a notice that died, so an outage cannot loop', async () => {
+    const admin = await addAdmin();
+    await enqueue(post('C1', 'hello'));
+    const slack = new RecordingDeliverer();
+    slack.answer(
+      new DeliveryError('slack chat.postMessage: HTTP 500'),
+      new DeliveryError('slack chat.postMessage: HTTP 500'),
+    );
+    const w = worker(slack, { deadLetters, maxAttempts: 1 });
+
+    await w.runOnce();
+    advance(60_000);
+    await w.runOnce();
+
+    const all = await rows();
+    expect(all.map((r) => [r.channel, r.kind, r.status])).toEqual([
+      ['C1', 'post', 'dead'],
+      [admin, 'direct', 'dead'],
+    ]);
+    expect(slack.attempts).toHaveLength(2);
+    expect(logLines.filter((l) => l.includes('outbox message dead'))).toHaveLength(2);
   });
 });

@@ -8,6 +8,7 @@ import type { Logger } from '../../src/app/ports.ts';
 import { type Bot, type BotDeps, createBot } from '../../src/chat/bot.ts';
 import { createOutboxQueue } from '../../src/db/outbox-repository.ts';
 import { createHttpApp, type HttpServer, startHttpServer } from '../../src/http/server.ts';
+import { renderAgingChart } from '../../src/io/aging-chart.ts';
 import { createOutboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { createTestCore, quietLogger } from './bot.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -71,6 +72,8 @@ export async function startSlackBot(
     botToken: SLACK_BOT_TOKEN,
     signingSecret: SLACK_SECRET,
     apiUrl: fake.apiUrl,
+    // As main.ts wires it: the digest's aging chart is drawn and uploaded after the digest.
+    renderChart: (chart) => renderAgingChart(chart),
   });
   if (!adapter.listener) throw new Error('HTTP mode has a listener');
   const http: HttpServer = await startHttpServer(
@@ -86,6 +89,9 @@ export async function startSlackBot(
     clock: core.clock,
     logger,
     workerId: 'test-worker',
+    // The test clock stands still, so a rate limit would hold a channel's second message
+    // forever; the limits have tests of their own (outbox-worker, slack-outbox e2e).
+    rateLimits: { slack: [] },
   });
   const endpoint = `${baseUrl}${SLACK_EVENTS_PATH}`;
   const post = (rawBody: string, signing: Partial<PostSignedOptions> = {}) =>
