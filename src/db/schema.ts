@@ -224,6 +224,17 @@ export interface AlertsTable {
   severity: string;
   payload: JsonDefault<Record<string, unknown>>;
   created_at: CreatedAt;
+  /** For a condition (over limit, …): the day it was found gone; null while it holds. */
+  cleared_on: DateColumn | null;
+}
+
+/** An alert held for a channel's next batch; `batch_key` once the summary is queued. */
+export interface AlertHoldsTable {
+  platform: string;
+  channel_external_id: string;
+  alert_id: number;
+  held_at: Date;
+  batch_key: string | null;
 }
 
 export interface ChannelsTable {
@@ -358,6 +369,7 @@ export interface DB {
   credit_events: CreditEventsTable;
   credit_reports: CreditReportsTable;
   alerts: AlertsTable;
+  alert_holds: AlertHoldsTable;
   channels: ChannelsTable;
   subscriptions: SubscriptionsTable;
   action_tokens: ActionTokensTable;

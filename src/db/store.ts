@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AuditRepository, Store } from '../app/ports.ts';
+import { createAlertRepository } from './alert-repository.ts';
 import { createApprovalRepository } from './approval-repository.ts';
 import { createAssessmentRepository } from './assessment-repository.ts';
 import { createSubscriptionRepository } from './channel-subscriptions.ts';
@@ -64,6 +65,7 @@ export function createStore(db: Kysely<DB>): Store {
     subscriptions: createSubscriptionRepository(db),
     home: createHomeRepository(db),
     digests: createDigestRepository(db),
+    alerts: createAlertRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -24,6 +24,7 @@ describe(migrateToLatest.name, () => {
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'action_tokens',
+      'alert_holds',
       'alerts',
       'approval_decisions',
       'approval_requests',
