@@ -36,7 +36,7 @@ describe('npx creditops channels', () => {
     expect(added.code).toBe(0);
     expect(added.stdout).toBe(
       'slack:C123 is subscribed to the Daily digest at 08:30 (Asia/Tokyo).\nBusiness days only · Immediate · Japanese · currency JPY\n' +
-        "The bot posts it in Slack at that time (LINE and Telegram come next); preview today's with npx creditops digest --channel slack:C123.\n",
+        "The bot posts it in that chat at that time (Slack, LINE or Telegram); preview today's with npx creditops digest --channel slack:C123.\n",
     );
     const listed = await cli(['channels', 'list', '--json']);
     expect(listed.code).toBe(0);

@@ -133,6 +133,15 @@ export interface CollectionsRepository {
     readonly currency?: string;
     readonly customerIds?: readonly number[];
   }): Promise<DunningCustomerRow[]>;
+  /**
+   * Per customer, `pendingPromiseUntil` as `dunningCustomers` gives it: the latest promised date
+   * of the promises pending as of `asOf` and made by then in the time zone. The digest reads
+   * the overdue invoices once and this per time zone.
+   */
+  promisedUntil(input: {
+    readonly asOf: IsoDate;
+    readonly timeZone: string;
+  }): Promise<ReadonlyMap<number, IsoDate>>;
   /** Promises pending as of `asOf`, and those kept or broken from `resolvedFrom` to `asOf`. */
   promiseList(input: {
     readonly asOf: IsoDate;

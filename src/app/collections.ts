@@ -1,10 +1,12 @@
 import { addDays, daysBetween, type IsoDate } from '../domain/dates.ts';
 import {
+  type DunningAction,
   type DunningCustomer,
   type DunningPolicy,
   type DunningStep,
   dunningDue,
   dunningPaused,
+  isPaused,
 } from '../domain/dunning.ts';
 import { type Money, money } from '../domain/money.ts';
 import { evaluatePromises, type PaymentPromise, type ReceivedPayment } from '../domain/promises.ts';
@@ -208,7 +210,29 @@ export async function dunningList(
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.customerIds ? { customerIds: options.customerIds } : {}),
   });
-  const byId = new Map(rows.map((r) => [String(r.customerId), r]));
+  return dunningFromRows(rows, asOf, policy);
+}
+
+/**
+ * The rows of `dunningCustomers` narrowed to one currency's invoices, as the query with that
+ * currency returns them: customers left with no overdue invoice in it drop out. The digest
+ * reads the whole portfolio once and narrows it per channel.
+ */
+export function dunningRowsIn(
+  rows: readonly DunningCustomerRow[],
+  currency: string,
+): DunningCustomerRow[] {
+  return rows.flatMap((row) => {
+    const invoices = row.invoices.filter((i) => i.currency === currency);
+    return invoices.length === 0 ? [] : [{ ...row, invoices }];
+  });
+}
+
+/** A dunning step due today, without the invoice lines (the digest lists steps only). */
+export type DunningStepEntry = Omit<DunningEntry, 'invoices'>;
+
+/** Today's steps and, apart, the customers a promise holds back, from rows already read. */
+function dunningActions(rows: readonly DunningCustomerRow[], asOf: IsoDate, policy: DunningPolicy) {
   const customers = rows.map(toDunningCustomer);
   // Yesterday's step, ignoring promises: a step is new the day its threshold is crossed.
   const yesterday = addDays(asOf, -1);
@@ -223,19 +247,39 @@ export async function dunningList(
     const step = before.get(c.customerId);
     return step ? { ...c, lastStep: { step, on: yesterday } } : c;
   });
-  const due = dunningDue(withLast, asOf, policy).flatMap((action): DunningEntry[] => {
+  return {
+    byId: new Map(rows.map((r) => [String(r.customerId), r])),
+    customers,
+    due: dunningDue(withLast, asOf, policy),
+  };
+}
+
+function stepEntry(row: DunningCustomerRow, action: DunningAction): DunningStepEntry {
+  return {
+    customerId: row.customerId,
+    code: row.code,
+    legalName: row.legalName,
+    segment: ladderSegment(row),
+    step: action.step,
+    maxDaysOverdue: action.maxDaysOverdue,
+    isNew: action.isNew,
+  };
+}
+
+/** `dunningList` over rows already read. */
+export function dunningFromRows(
+  rows: readonly DunningCustomerRow[],
+  asOf: IsoDate,
+  policy: DunningPolicy,
+): DunningList {
+  const { byId, customers, due: actions } = dunningActions(rows, asOf, policy);
+  const due = actions.flatMap((action): DunningEntry[] => {
     const row = byId.get(action.customerId);
     if (!row) return [];
     const invoices = new Map(row.invoices.map((i) => [String(i.id), i]));
     return [
       {
-        customerId: row.customerId,
-        code: row.code,
-        legalName: row.legalName,
-        segment: ladderSegment(row),
-        step: action.step,
-        maxDaysOverdue: action.maxDaysOverdue,
-        isNew: action.isNew,
+        ...stepEntry(row, action),
         invoices: action.invoices.flatMap((i) => {
           const invoice = invoices.get(i.id);
           if (!invoice) return [];
@@ -267,6 +311,35 @@ export async function dunningList(
     ];
   });
   return { asOf, due, paused };
+}
+
+/**
+ * Steps worked out from rows read without their promises, less the customers a promise holds
+ * back as of the date: the same list as from the rows with their promises, since a promise
+ * only takes its customer off the list (`dunningDue`) and moves no one else's step. The digest
+ * works the steps out once and applies each time zone's promises to them.
+ */
+export function withoutPaused<T extends { readonly customerId: number }>(
+  steps: readonly T[],
+  promisedUntil: ReadonlyMap<number, IsoDate>,
+  asOf: IsoDate,
+): T[] {
+  return steps.filter(
+    (s) => !isPaused({ pendingPromiseUntil: promisedUntil.get(s.customerId) }, asOf),
+  );
+}
+
+/** The `due` of `dunningFromRows` without the invoice lines, in the same order. */
+export function dunningStepsFromRows(
+  rows: readonly DunningCustomerRow[],
+  asOf: IsoDate,
+  policy: DunningPolicy,
+): DunningStepEntry[] {
+  const { byId, due } = dunningActions(rows, asOf, policy);
+  return due.flatMap((action) => {
+    const row = byId.get(action.customerId);
+    return row ? [stepEntry(row, action)] : [];
+  });
 }
 
 /** The next collection step for one customer, for the card. */

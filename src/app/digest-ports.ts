@@ -32,13 +32,15 @@ export interface DigestRepository {
   snapshotsOn(date: IsoDate): Promise<PortfolioSnapshot[]>;
   /** Customers with open receivables as of the date, per currency. */
   openCustomerCounts(asOf: IsoDate): Promise<Map<string, number>>;
-  /** Per currency, the customers with the most overdue, largest first, per the filters. */
-  topOverdue(input: {
-    readonly asOf: IsoDate;
-    readonly limit: number;
-    readonly strategic: boolean;
-    readonly currency?: string;
-    readonly segment?: string;
-    readonly owner?: string;
-  }): Promise<OverdueCustomerRow[]>;
+  /**
+   * Every customer with receivables overdue as of the date, per currency: currencies in order,
+   * the largest overdue first within each, then by code. The digest takes each channel's top
+   * customers from this one list.
+   */
+  overdueCustomers(asOf: IsoDate): Promise<OverdueCustomer[]>;
+}
+
+/** An overdue customer with its owner's user id, which an owner filter may name instead. */
+export interface OverdueCustomer extends OverdueCustomerRow {
+  readonly ownerUserId: number | null;
 }

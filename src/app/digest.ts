@@ -1,13 +1,25 @@
+import type { AlertSeverity } from '../domain/alerts.ts';
 import { type Calendar, isBusinessDay } from '../domain/calendar.ts';
-import { addDays, dateInTimeZone, type IsoDate } from '../domain/dates.ts';
+import { addDays, dateInTimeZone, type IsoDate, zonedInstant } from '../domain/dates.ts';
 import type { DunningStep } from '../domain/dunning.ts';
-import { dunningList } from './collections.ts';
+import type { AlertView } from './alert-ports.ts';
+import {
+  alertsBetween,
+  pendingApprovals,
+  portfolioAging,
+  portfolioDunning,
+  portfolioKpis,
+  portfolioPromises,
+  portfolioReviews,
+  snapshotsOn,
+  topOverdue,
+} from './digest-portfolio.ts';
 import type { OverdueCustomerRow, PortfolioSnapshot } from './digest-ports.ts';
-import { kpiReport } from './kpi-report.ts';
+import type { DigestShare } from './digest-share.ts';
 import type { CreditPolicy } from './policy.ts';
 import type { Clock, Store } from './ports.ts';
 import { type AgingReport, agingReport } from './reports.ts';
-import { type ReviewRow, reviewsReport } from './reviews.ts';
+import type { ReviewRow } from './reviews.ts';
 
 /** The morning digest of one channel: where the receivables stand, as data; chat words it. */
 
@@ -18,6 +30,11 @@ export interface DigestDeps {
   readonly policy: CreditPolicy;
   /** Which days count as business days for "the previous business day"; weekends only if not given. */
   readonly calendar?: Calendar;
+  /**
+   * Reads the portfolio once for all the digests of a delivery round (digest-share.ts); each
+   * digest reads it afresh without one.
+   */
+  readonly digestShare?: DigestShare;
 }
 
 export interface DigestFilters {
@@ -28,6 +45,10 @@ export interface DigestFilters {
 
 export const TOP_OVERDUE = 5;
 export const REVIEWS_WITHIN_DAYS = 7;
+/** Alerts the digest names; the rest are counted. */
+export const DIGEST_ALERTS = 5;
+/** A digest subscription's time when none is given (the subscriptions' default). */
+const DIGEST_TIME = '09:00';
 const TREND_DAYS = 7;
 
 export interface Change {
@@ -75,6 +96,20 @@ export interface DigestData {
     readonly isNew: boolean;
   }[];
   readonly reviews: readonly ReviewRow[];
+  readonly alerts: DigestAlerts;
+}
+
+/**
+ * Alerts raised since the last digest: from the previous business day's digest time to this
+ * one's, in the channel's time zone, so consecutive digests share no alert and miss none
+ * (Monday's covers the weekend).
+ */
+export interface DigestAlerts {
+  readonly from: Date;
+  readonly to: Date;
+  readonly counts: Readonly<Record<AlertSeverity, number>>;
+  /** The DIGEST_ALERTS most severe, newest first. */
+  readonly latest: readonly AlertView[];
 }
 
 export interface DigestPromise {
@@ -101,15 +136,13 @@ function change(now: AgingReport, before: PortfolioSnapshot | undefined): Change
 }
 
 async function positions(deps: DigestDeps, asOf: IsoDate, filters: DigestFilters) {
-  const aging = await agingReport(deps.store.reports, {
-    asOf,
-    edges: deps.policy.aging.edges,
-    ...(filters.currency ? { currency: filters.currency } : {}),
-  });
+  const aging = (await portfolioAging(deps, asOf)).filter(
+    (a) => !filters.currency || a.currency === filters.currency,
+  );
   const previous = previousBusinessDay(asOf, deps.calendar ?? 'NONE');
   const weekAgo = addDays(asOf, -TREND_DAYS);
   const byCurrency = async (date: IsoDate) =>
-    new Map((await deps.store.digests.snapshotsOn(date)).map((s) => [s.currency, s]));
+    new Map((await snapshotsOn(deps, date)).map((s) => [s.currency, s]));
   const [prev, week] = [await byCurrency(previous), await byCurrency(weekAgo)];
   const rows = aging.map(
     (a): CurrencyPosition => ({
@@ -125,15 +158,13 @@ async function positions(deps: DigestDeps, asOf: IsoDate, filters: DigestFilters
 }
 
 async function kpiLines(deps: DigestDeps, asOf: IsoDate, currency?: string): Promise<KpiLine[]> {
-  const filter = currency ? { currency } : {};
-  const now = await kpiReport(deps.store.kpis, { asOf, ...filter });
-  const before = new Map(
-    (await kpiReport(deps.store.kpis, { asOf: addDays(asOf, -TREND_DAYS), ...filter })).map((k) => [
-      k.currency,
-      k,
-    ]),
-  );
-  return now.map((k) => ({
+  const only = (k: { readonly currency: string }) => !currency || k.currency === currency;
+  const [now, then] = await Promise.all([
+    portfolioKpis(deps, asOf),
+    portfolioKpis(deps, addDays(asOf, -TREND_DAYS)),
+  ]);
+  const before = new Map(then.filter(only).map((k) => [k.currency, k]));
+  return now.filter(only).map((k) => ({
     currency: k.currency,
     dso: k.dso.simple,
     cei: k.cei,
@@ -145,12 +176,9 @@ async function kpiLines(deps: DigestDeps, asOf: IsoDate, currency?: string): Pro
 /** Promises due today (still pending) and those found broken yesterday or today. */
 async function promises(deps: DigestDeps, asOf: IsoDate, currency?: string) {
   const yesterday = addDays(asOf, -1);
-  const rows = await deps.store.collections.promiseList({
-    asOf,
-    resolvedFrom: yesterday,
-    timeZone: deps.timeZone,
-    ...(currency ? { currency } : {}),
-  });
+  const rows = (await portfolioPromises(deps, { asOf, resolvedFrom: yesterday })).filter(
+    (r) => !currency || r.amount.currency === currency,
+  );
   const line = (r: (typeof rows)[number]): DigestPromise => ({
     code: r.code,
     legalName: r.legalName,
@@ -175,47 +203,54 @@ async function promises(deps: DigestDeps, asOf: IsoDate, currency?: string) {
  */
 export async function buildDigest(
   deps: DigestDeps,
-  input: { readonly asOf: IsoDate; readonly filters?: DigestFilters },
+  input: {
+    readonly asOf: IsoDate;
+    readonly filters?: DigestFilters;
+    /** The channel's digest time (`HH:MM`), which bounds "since the last digest". */
+    readonly localTime?: string;
+  },
 ): Promise<DigestData> {
   const { asOf } = input;
   const filters = input.filters ?? {};
   const { currency, segment, owner } = filters;
-  const pos = await positions(deps, asOf, filters);
-  const top = { asOf, limit: TOP_OVERDUE, ...(currency ? { currency } : {}) };
-  const scope = { ...(segment ? { segment } : {}), ...(owner ? { owner } : {}) };
-  const pending = await deps.store.approvals.pending();
-  const promiseLists = await promises(deps, asOf, currency);
-  const dunning = await dunningList(deps.store, asOf, deps.policy.dunning, {
-    timeZone: deps.timeZone,
-    ...(currency ? { currency } : {}),
+  // The parts are independent: the first digest of a round reads them side by side.
+  const top = { asOf, limit: TOP_OVERDUE, currency, segment, owner };
+  const [pos, kpis, topOverdueRows, strategicOverdue, approvals, promiseLists, dunning, reviews] =
+    await Promise.all([
+      positions(deps, asOf, filters),
+      kpiLines(deps, asOf, currency),
+      topOverdue(deps, { ...top, strategic: false }),
+      topOverdue(deps, { ...top, strategic: true }),
+      pendingApprovals(deps),
+      promises(deps, asOf, currency),
+      portfolioDunning(deps, { asOf, currency, segment }),
+      portfolioReviews(deps, { asOf, dueWithinDays: REVIEWS_WITHIN_DAYS }),
+    ]);
+  const at = (date: IsoDate) =>
+    new Date(
+      zonedInstant(Date.parse(`${date}T${input.localTime ?? DIGEST_TIME}:00Z`), deps.timeZone),
+    );
+  const window = { from: at(pos.previous), to: at(asOf) };
+  const alerts = await alertsBetween(deps, {
+    ...window,
+    filters,
+    limit: DIGEST_ALERTS,
   });
-  const reviewPolicy = { ...deps.policy.reviews, dueWithinDays: REVIEWS_WITHIN_DAYS };
-  const reviews = await reviewsReport(
-    { ...deps, policy: { ...deps.policy, reviews: reviewPolicy } },
-    { asOf },
-  );
   return {
     asOf,
     previousBusinessDay: pos.previous,
     weekAgo: pos.weekAgo,
     filters,
     positions: pos.rows,
-    kpis: await kpiLines(deps, asOf, currency),
-    topOverdue: await deps.store.digests.topOverdue({ ...top, ...scope, strategic: false }),
-    strategicOverdue: await deps.store.digests.topOverdue({ ...top, ...scope, strategic: true }),
-    approvals: { pending: pending.length, oldestAt: pending[0]?.createdAt },
+    kpis,
+    topOverdue: topOverdueRows,
+    strategicOverdue,
+    approvals,
     promisesDueToday: promiseLists.dueToday,
     promisesBroken: promiseLists.broken,
-    dunning: dunning.due
-      .filter((d) => !segment || d.segment === segment)
-      .map((d) => ({
-        code: d.code,
-        legalName: d.legalName,
-        step: d.step,
-        maxDaysOverdue: d.maxDaysOverdue,
-        isNew: d.isNew,
-      })),
-    reviews: reviews.reviews.filter((r) => !owner || r.ownerName === owner),
+    dunning,
+    reviews: reviews.filter((r) => !owner || r.ownerName === owner),
+    alerts: { ...window, counts: alerts.counts, latest: alerts.alerts },
   };
 }
 

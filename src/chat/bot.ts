@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { issueActionTokens, redeemActionToken } from '../app/action-tokens.ts';
 import { logContactForm, prepareContactForm } from '../app/contact-form.ts';
 import { type Delivery, logContact } from '../app/contacts.ts';
+import { createDigestShare } from '../app/digest-share.ts';
 import { homeOverview } from '../app/home.ts';
 import { isLocale, type Locale } from '../app/locales.ts';
 import { lookUpCustomer } from '../app/lookup.ts';
@@ -161,6 +162,9 @@ const shareCommand = (code: string) => `/credit share ${code}`;
 
 export function createBot(deps: BotDeps): Bot {
   const { i18n, store, logger } = deps;
+  // The outbox renders the morning's digests one after another: they read the portfolio once
+  // per round. A preview asked for in chat reads it afresh.
+  const outboxDeps = { ...deps, digestShare: createDigestShare() };
 
   function delivery(caller: ChatCaller): Delivery | undefined {
     return caller.eventId
@@ -366,7 +370,7 @@ export function createBot(deps: BotDeps): Bot {
     },
 
     async outbox(message) {
-      const card = await outboxCard(deps, message);
+      const card = await outboxCard(outboxDeps, message);
       if (!card) return undefined;
       const commands = (card.actions ?? []).map((action) => action.command);
       const tokens =

@@ -46,7 +46,10 @@ export async function channelDigestCard(
   const timeZone = subscription?.timeZone ?? deps.timeZone;
   const data = await buildDigest(
     { ...deps, timeZone, calendar: calendarForZone(timeZone) },
-    { asOf: options.asOf, ...(subscription ? { filters: subscription.filters } : {}) },
+    {
+      asOf: options.asOf,
+      ...(subscription ? { filters: subscription.filters, localTime: subscription.localTime } : {}),
+    },
   );
   const t = deps.i18n.t(locale);
   const card = digestCard(await withOwnerName(deps, channel, data), { t, locale, timeZone });

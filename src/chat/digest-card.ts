@@ -1,7 +1,8 @@
-import type { Change, DigestData, KpiLine } from '../app/digest.ts';
+import type { Change, DigestData, DigestPromise, KpiLine } from '../app/digest.ts';
 import type { OverdueCustomerRow } from '../app/digest-ports.ts';
 import type { Locale } from '../app/locales.ts';
 import { money } from '../domain/money.ts';
+import { alertLine } from './alert-card.ts';
 import type { Card, CardSection } from './card.ts';
 import type { CardContext } from './customer-card.ts';
 import { formatDate, formatDateTime, formatMoney } from './format.ts';
@@ -123,6 +124,22 @@ function listSection(heading: string, lines: readonly string[], empty: string): 
   return { heading, lines: lines.length > 0 ? lines : [empty] };
 }
 
+/**
+ * Lines a digest list shows before it counts the rest. A large book has thousands of dunning
+ * steps and reviews due each morning: a chat message holds a few dozen lines (Slack cuts it
+ * at about 13,000 characters), and wording every one of them for every channel took most of a
+ * delivery round. The lists come most urgent first, so the lines shown are the ones to act on.
+ */
+export const DIGEST_LIST_LINES = 10;
+
+function capped<T>(items: readonly T[], line: (item: T) => string, t: Translate): string[] {
+  const more = items.length - DIGEST_LIST_LINES;
+  return [
+    ...items.slice(0, DIGEST_LIST_LINES).map(line),
+    ...(more > 0 ? [t('digest.more', { count: more })] : []),
+  ];
+}
+
 function approvals(data: DigestData, { t, locale, timeZone }: CardContext): CardSection {
   const { pending, oldestAt } = data.approvals;
   return listSection(
@@ -140,20 +157,36 @@ function approvals(data: DigestData, { t, locale, timeZone }: CardContext): Card
 }
 
 function promises(data: DigestData, { t, locale }: CardContext): CardSection {
-  const line = (key: string) => (p: DigestData['promisesDueToday'][number]) =>
+  const line = ([key, p]: readonly [string, DigestPromise]) =>
     t(key, {
       code: p.code,
       name: p.legalName,
       amount: formatMoney(money(p.amountMinor, p.currency), locale),
       date: formatDate(p.promisedOn, locale),
     });
+  const all = [
+    ...data.promisesDueToday.map((p) => ['digest.promises.due_today', p] as const),
+    ...data.promisesBroken.map((p) => ['digest.promises.broken', p] as const),
+  ];
+  return listSection(t('digest.promises.heading'), capped(all, line, t), t('digest.promises.none'));
+}
+
+/** What was alerted since the last digest: the counts, then the most severe. */
+function alerts(data: DigestData, ctx: CardContext): CardSection {
+  const { t } = ctx;
+  const { counts, latest } = data.alerts;
+  const total = counts.critical + counts.warning + counts.info;
+  const more = total - latest.length;
   return listSection(
-    t('digest.promises.heading'),
-    [
-      ...data.promisesDueToday.map(line('digest.promises.due_today')),
-      ...data.promisesBroken.map(line('digest.promises.broken')),
-    ],
-    t('digest.promises.none'),
+    t('digest.alerts.heading'),
+    total === 0
+      ? []
+      : [
+          t('digest.alerts.counts', counts),
+          ...latest.map((a) => alertLine(a, ctx)),
+          ...(more > 0 ? [t('digest.alerts.more', { count: more })] : []),
+        ],
+    t('digest.alerts.none'),
   );
 }
 
@@ -164,6 +197,7 @@ export function digestCard(data: DigestData, ctx: CardContext): Card {
   if (agingSection) sections.push(agingSection);
   sections.push(
     kpis(data.kpis, ctx),
+    alerts(data, ctx),
     listSection(
       t('digest.overdue.heading'),
       overdueLines(data.topOverdue, ctx),
@@ -178,24 +212,30 @@ export function digestCard(data: DigestData, ctx: CardContext): Card {
     promises(data, ctx),
     listSection(
       t('digest.dunning.heading'),
-      data.dunning.map((d) =>
-        t('digest.dunning.line', {
-          code: d.code,
-          name: d.legalName,
-          step: t(`dunning.step.${d.step}`),
-          days: t('card.days', { count: d.maxDaysOverdue }),
-        }),
+      capped(
+        data.dunning,
+        (d) =>
+          t('digest.dunning.line', {
+            code: d.code,
+            name: d.legalName,
+            step: t(`dunning.step.${d.step}`),
+            days: t('card.days', { count: d.maxDaysOverdue }),
+          }),
+        t,
       ),
       t('digest.dunning.none'),
     ),
     listSection(
       t('digest.reviews.heading'),
-      data.reviews.map((r) =>
-        t('digest.reviews.line', {
-          code: r.code,
-          name: r.legalName,
-          date: formatDate(r.nextReviewOn, locale),
-        }),
+      capped(
+        data.reviews,
+        (r) =>
+          t('digest.reviews.line', {
+            code: r.code,
+            name: r.legalName,
+            date: formatDate(r.nextReviewOn, locale),
+          }),
+        t,
       ),
       t('digest.reviews.none'),
     ),

@@ -111,18 +111,34 @@ export function formatPercent(basisPoints: number, locale: Locale): string {
 }
 
 /** A business date as the reader writes it: 2026/11/23, 2026/11/23, Nov 23, 2026. */
+// Making a DateTimeFormat costs far more than using one: a digest round formats thousands of
+// dates in a handful of locales and zones.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = make();
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatDate(date: IsoDate, locale: Locale): string {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    dateStyle: 'medium',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`));
+  return dateFormat(
+    `date:${locale}`,
+    () => new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: 'medium', timeZone: 'UTC' }),
+  ).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** An instant in the reader's time zone. */
 export function formatDateTime(instant: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone,
-  }).format(instant);
+  return dateFormat(
+    `datetime:${locale}:${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone,
+      }),
+  ).format(instant);
 }

@@ -1,13 +1,14 @@
 import type { ApprovalEvent } from '../app/approval-ports.ts';
 import { type ApprovalDeps, approvalView } from '../app/approvals.ts';
-import { buildDigest } from '../app/digest.ts';
-import { calendarForZone } from '../app/digest-delivery.ts';
 import type { Locale } from '../app/locales.ts';
+import { DEAD_LETTER_TYPE } from '../app/outbox-admin.ts';
 import type { OutboxDelivery } from '../app/outbox-ports.ts';
 import { isIsoDate } from '../domain/dates.ts';
+import { alertOutboxCard } from './alert-card.ts';
 import { approvalCard, approvalNoticeCard } from './approval-card.ts';
 import type { Card } from './card.ts';
-import { digestCard } from './digest-card.ts';
+import { channelDigestCard } from './channel-digest.ts';
+import { channelDigestChartCard } from './digest-chart.ts';
 import type { I18n } from './i18n.ts';
 
 // What an outbox message says, built when it is sent: the request as it stands then, in
@@ -43,6 +44,11 @@ export async function outboxCard(
 ): Promise<Card | undefined> {
   const { payload } = delivery;
   if (payload.type === 'digest') return digestMessage(deps, delivery);
+  if (payload.type === 'digest_chart') return digestChartMessage(deps, delivery);
+  if (payload.type === DEAD_LETTER_TYPE) return deadLetterMessage(deps, delivery);
+  if (payload.type === 'alert' || payload.type === 'alert_batch') {
+    return alertOutboxCard(deps, delivery, await localeFor(deps, delivery));
+  }
   const requestId = Number(payload.requestId);
   if (!Number.isSafeInteger(requestId)) return undefined;
   const view = await approvalView(deps, requestId);
@@ -59,23 +65,47 @@ export async function outboxCard(
   return undefined;
 }
 
-/** A channel's digest of a day, with its filters, in its language; a late one says so. */
-async function digestMessage(
+/** A channel's digest of a day, queued by the scheduler; a late one says so. */
+function digestMessage(deps: OutboxCardDeps, delivery: OutboxDelivery): Promise<Card | undefined> {
+  const asOf = String(delivery.payload.asOf);
+  if (!isIsoDate(asOf)) return Promise.resolve(undefined);
+  const channel = { platform: delivery.platform, externalId: delivery.channel };
+  return channelDigestCard(deps, channel, { asOf, late: delivery.payload.late === true });
+}
+
+/** An admin's notice that a message was given up: what failed, and how to send it again. */
+async function deadLetterMessage(deps: OutboxCardDeps, delivery: OutboxDelivery): Promise<Card> {
+  const p = delivery.payload;
+  const locale = await localeFor(deps, delivery);
+  const t = deps.i18n.t(locale);
+  const id = String(p.outboxId);
+  const what = String(p.what ?? '');
+  return {
+    title: t('outbox.dead_letter.title', { id }),
+    fields: [
+      { label: t('outbox.dead_letter.where'), value: `${String(p.platform)}:${String(p.channel)}` },
+      {
+        label: t('outbox.dead_letter.what'),
+        value: t('outbox.what', {
+          type: t(`outbox.type.${what}`, { defaultValue: what }),
+          kind: t(`outbox.kind.${String(p.kind)}`),
+        }),
+      },
+      { label: t('outbox.dead_letter.attempts'), value: String(p.attempts) },
+      { label: t('outbox.dead_letter.error'), value: String(p.error) },
+    ],
+    lines: [t('outbox.dead_letter.fix'), t('outbox.dead_letter.retry', { id })],
+    locale,
+  };
+}
+
+/** The digest's aging chart, right behind the digest; nothing when no receivable is open. */
+function digestChartMessage(
   deps: OutboxCardDeps,
   delivery: OutboxDelivery,
 ): Promise<Card | undefined> {
   const asOf = String(delivery.payload.asOf);
-  if (!isIsoDate(asOf)) return undefined;
+  if (!isIsoDate(asOf)) return Promise.resolve(undefined);
   const channel = { platform: delivery.platform, externalId: delivery.channel };
-  const subscription = await deps.store.subscriptions.find(channel, 'digest');
-  const locale = subscription?.locale ?? (await localeFor(deps, delivery));
-  const timeZone = subscription?.timeZone ?? deps.timeZone;
-  const data = await buildDigest(
-    { ...deps, timeZone, calendar: calendarForZone(timeZone) },
-    { asOf, ...(subscription ? { filters: subscription.filters } : {}) },
-  );
-  const t = deps.i18n.t(locale);
-  const card = digestCard(data, { t, locale, timeZone });
-  const late = delivery.payload.late === true ? [t('digest.late')] : [];
-  return { ...card, lines: [...late, ...(card.lines ?? [])], locale };
+  return channelDigestChartCard(deps, channel, { asOf });
 }

@@ -15,6 +15,12 @@ function madeOn(timeZone: string): RawBuilder<IsoDate> {
   return sql<IsoDate>`(coalesce(k.contacted_at, p.created_at) at time zone ${timeZone})::date`;
 }
 
+/** A promise still pending at the end of `asOf`: made by then and not resolved by then. */
+function pendingAsOf(asOf: IsoDate, timeZone: string): RawBuilder<boolean> {
+  return sql<boolean>`(p.status = 'pending' or (p.status in ('kept', 'broken') and p.resolved_on > ${asOf}::date))
+    and ${madeOn(timeZone)} <= ${asOf}::date`;
+}
+
 function anyId(column: RawBuilder<unknown>, ids: readonly number[] | undefined) {
   return ids === undefined ? sql`` : sql` and ${column} = any(${sql.val([...ids])}::int8[])`;
 }
@@ -142,9 +148,7 @@ export function createCollectionsRepository(db: Kysely<DB>): CollectionsReposito
         promised as (
           select p.customer_id, max(p.promised_on) as promised_until
           from promises p left join contacts k on k.id = p.contact_id
-          where p.customer_id in (select customer_id from overdue)
-            and (p.status = 'pending' or (p.status in ('kept', 'broken') and p.resolved_on > ${asOf}::date))
-            and ${madeOn(timeZone)} <= ${asOf}::date
+          where p.customer_id in (select customer_id from overdue) and ${pendingAsOf(asOf, timeZone)}
           group by p.customer_id
         )
         select c.id, c.code, c.legal_name, c.currency, c.segment, c.strategic,
@@ -170,6 +174,15 @@ export function createCollectionsRepository(db: Kysely<DB>): CollectionsReposito
           (i: DunningInvoiceRow) => ({ ...i, id: Number(i.id), openMinor: Number(i.openMinor) }),
         ),
       }));
+    },
+
+    async promisedUntil({ asOf, timeZone }) {
+      const { rows } = await sql<{ customer_id: number; promised_until: IsoDate }>`
+        select p.customer_id, max(p.promised_on) as promised_until
+        from promises p left join contacts k on k.id = p.contact_id
+        where ${pendingAsOf(asOf, timeZone)}
+        group by p.customer_id`.execute(db);
+      return new Map(rows.map((r) => [r.customer_id, r.promised_until]));
     },
 
     async promiseList({ asOf, resolvedFrom, timeZone, currency }) {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { KpiInputRow, KpiRepository, KpiWindows } from '../app/kpi-ports.ts';
 import { addDays } from '../domain/dates.ts';
-import { openAsOf } from './aging-sql.ts';
+import { openByDueDate } from './aging-sql.ts';
 import type { DB } from './schema.ts';
 
 interface KpiQueryRow {
@@ -23,9 +23,9 @@ interface KpiQueryRow {
 
 /**
  * Every KPI input of every currency in one statement (one snapshot): open receivables as of
- * the date and as of the day before the CEI window (the as-of logic of the aging report,
- * `openAsOf`), credit sales per month with the DSO and CEI windows summed in the same scan,
- * allocations applied in the CEI window, and sums over invoices settled in the last 12 months.
+ * the date and as of the day before the CEI window (the aging report's sums, `openByDueDate`),
+ * credit sales per month with the DSO and CEI windows summed in the same scan, allocations
+ * applied in the CEI window, and sums over invoices settled in the last 12 months.
  */
 async function kpiInputs(
   db: Kysely<DB>,
@@ -39,13 +39,11 @@ async function kpiInputs(
     with ar as (
       select currency, sum(open)::int8 as ar,
         coalesce(sum(open) filter (where due_on >= ${asOf}), 0)::int8 as current_ar
-      from ${openAsOf(w.asOf)} as o
-      where open > 0${only('currency')}
+      from ${openByDueDate(w.asOf, { currency: w.currency })} as o
       group by currency
     ), beginning as (
       select currency, sum(open)::int8 as ar
-      from ${openAsOf(addDays(w.ceiFrom, -1))} as o
-      where open > 0${only('currency')}
+      from ${openByDueDate(addDays(w.ceiFrom, -1), { currency: w.currency })} as o
       group by currency
     ), by_month as (
       select currency, date_trunc('month', issued_on)::date as month,

@@ -196,7 +196,11 @@ function stepDue(
   };
 }
 
-function isPaused(customer: DunningCustomer, asOf: IsoDate): boolean {
+/** A pending promise to pay dated `asOf` or later holds the customer's dunning back. */
+export function isPaused(
+  customer: Pick<DunningCustomer, 'pendingPromiseUntil'>,
+  asOf: IsoDate,
+): boolean {
   return customer.pendingPromiseUntil !== undefined && customer.pendingPromiseUntil >= asOf;
 }
 

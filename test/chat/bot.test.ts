@@ -113,11 +113,12 @@ describe('the bot', () => {
     expect(card.lines?.join('\n')).toContain('/credit lang ja|zh|en');
   });
 
-  it('says a planned command is not available yet', async () => {
+  it('shows the portfolio aging in the channel’s language', async () => {
     const card = await bot.handle(
       request('/credit エイジング', 'u1', { channelLocale: 'ja', defaultRole: 'credit_manager' }),
     );
-    expect(card.title).toBe('まだ使えない機能です');
+    expect(card.title).toMatch(/^売掛金エイジング（\d{4}\/\d{2}\/\d{2}時点）$/u);
+    expect(card.sections?.[0]?.table?.columns).toContain('期日未到来');
   });
 
   it('gives a pick list for a shared name', async () => {

@@ -4,7 +4,7 @@ import { buildDigest, type DigestData, snapshotPortfolio } from '../../src/app/d
 import type { Locale } from '../../src/app/locales.ts';
 import { DEFAULT_POLICY } from '../../src/app/policy.ts';
 import type { CardContext } from '../../src/chat/customer-card.ts';
-import { digestCard } from '../../src/chat/digest-card.ts';
+import { DIGEST_LIST_LINES, digestCard } from '../../src/chat/digest-card.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
 import { TEST_NOW, TEST_TIMEZONE, TEST_TODAY } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -74,5 +74,32 @@ describe(digestCard.name, () => {
       '今週期限の定期見直しはありません。',
     ])
       expect(out).toContain(line);
+  });
+
+  it('shows the most urgent dunning steps of a long list and counts the rest', () => {
+    const step = data.dunning[0] ?? {
+      code: 'C9999',
+      legalName: 'Long List Ltd.',
+      step: 'call' as const,
+      maxDaysOverdue: 12,
+      isNew: false,
+    };
+    const long: DigestData = {
+      ...data,
+      dunning: Array.from({ length: DIGEST_LIST_LINES + 25 }, (_, i) => ({
+        ...step,
+        code: `L${String(i).padStart(4, '0')}`,
+      })),
+    };
+    const section = (locale: Locale) =>
+      digestCard(long, ctx(locale)).sections?.find(
+        (s) => s.heading === i18n.t(locale)('digest.dunning.heading'),
+      );
+    const lines = section('en')?.lines ?? [];
+    expect(lines).toHaveLength(DIGEST_LIST_LINES + 1);
+    expect(lines[0]).toMatch(/^L0000 /);
+    expect(lines.at(-1)).toBe('…and 25 more.');
+    expect(section('ja')?.lines?.at(-1)).toBe('ほか25件');
+    expect(section('zh')?.lines?.at(-1)).toBe('另有 25 项');
   });
 });
