@@ -99,6 +99,17 @@ const apiTokens = z
     return tokens;
   });
 
+/** A count of at least 1, or nothing (LINE_MONTHLY_PUSH_CAP). */
+const optionalCount = optionalText.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) {
+    ctx.addIssue({ code: 'custom', message: 'config.expected.count' });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const telegramSecret = optionalText.refine(
   (v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v),
   {
@@ -124,6 +135,7 @@ export const configSchema = z.object({
   LINE_CHANNEL_SECRET: optionalText,
   LINE_CHANNEL_ACCESS_TOKEN: optionalText,
   LINE_API_BASE_URL: url(),
+  LINE_MONTHLY_PUSH_CAP: optionalCount,
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_WEBHOOK_SECRET: telegramSecret,
   TELEGRAM_API_ROOT: url(),
@@ -144,7 +156,13 @@ export interface Config {
   /** The adapters to run: ADAPTERS, else every platform with credentials, else the console. */
   readonly adapters: readonly Platform[];
   readonly slack: { signingSecret?: string; botToken?: string; appToken?: string; apiUrl?: string };
-  readonly line: { channelSecret?: string; channelAccessToken?: string; apiBaseUrl?: string };
+  readonly line: {
+    channelSecret?: string;
+    channelAccessToken?: string;
+    apiBaseUrl?: string;
+    /** Our own ceiling on LINE pushes a month, below the plan's quota. */
+    monthlyPushCap?: number;
+  };
   readonly telegram: { botToken?: string; webhookSecret?: string; apiRoot?: string };
   /** token → name; the name is the actor in the audit log. */
   readonly apiTokens: ReadonlyMap<string, string>;
@@ -198,6 +216,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('SLACK_SIGNING_SECRET', 'config.expected.slack_receiver');
     }
   }
+  if (adapters.includes('line')) {
+    if (!raw.LINE_CHANNEL_SECRET) {
+      throw new ConfigError('LINE_CHANNEL_SECRET', 'config.expected.line_channel_secret');
+    }
+    if (!raw.LINE_CHANNEL_ACCESS_TOKEN) {
+      throw new ConfigError('LINE_CHANNEL_ACCESS_TOKEN', 'config.expected.line_access_token');
+    }
+  }
   return {
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
@@ -217,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       channelSecret: raw.LINE_CHANNEL_SECRET,
       channelAccessToken: raw.LINE_CHANNEL_ACCESS_TOKEN,
       apiBaseUrl: raw.LINE_API_BASE_URL,
+      monthlyPushCap: raw.LINE_MONTHLY_PUSH_CAP,
     }),
     telegram: defined({
       botToken: raw.TELEGRAM_BOT_TOKEN,

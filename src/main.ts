@@ -1,11 +1,18 @@
 import { hostname, userInfo } from 'node:os';
 import { createConsoleAdapter } from './adapters/console/index.ts';
+import { createLineAdapter, LINE_WEBHOOK_PATH, type LineAdapter } from './adapters/line/index.ts';
 import {
   createSlackAdapter,
   SLACK_EVENTS_PATH,
   type SlackAdapter,
+  type SlackAdapterOptions,
 } from './adapters/slack/index.ts';
-import { expireAndRemind } from './app/approvals.ts';
+import {
+  createTelegramAdapter,
+  TELEGRAM_WEBHOOK_PATH,
+  type TelegramAdapter,
+} from './adapters/telegram/index.ts';
+import { deadLetterNotices } from './app/outbox-admin.ts';
 import { type BotDeps, createBot } from './chat/bot.ts';
 import { openDatabase } from './db/connection.ts';
 import { seedDemo } from './db/demo-seed.ts';
@@ -15,6 +22,10 @@ import { createOutboxQueue } from './db/outbox-repository.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
 import { createHttpApp, type HttpServer, type NodeRoute, startHttpServer } from './http/server.ts';
+import { findCjkFont, renderAgingChart } from './io/aging-chart.ts';
+import { alertJobs } from './jobs/alerts-job.ts';
+import { approvalsJob } from './jobs/approvals-job.ts';
+import { promisesJob, pruneRunsJob, snapshotJob } from './jobs/daily-jobs.ts';
 import { digestJob } from './jobs/digest-job.ts';
 import { createOutboxWorker, type OutboxWorker } from './jobs/outbox-worker.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
@@ -28,13 +39,28 @@ const config = configOrExit();
 const t = i18n.t(config.defaultLocale);
 const logger = createLogger();
 
-// LINE and Telegram arrive in a later version; Slack and the console are here.
-const unavailable = config.adapters.filter((a) => a !== 'console' && a !== 'slack');
-if (unavailable.length > 0) {
-  process.stderr.write(
-    `${t('startup.adapter_unavailable', { adapters: unavailable.join(', ') })}\n`,
-  );
-  process.exit(1);
+// Telegram needs its token, and with a public URL (webhook) the secret Telegram sends back.
+if (config.adapters.includes('telegram')) {
+  const missing = !config.telegram.botToken
+    ? 'startup.telegram_token_missing'
+    : config.publicBaseUrl && !config.telegram.webhookSecret
+      ? 'startup.telegram_secret_missing'
+      : undefined;
+  if (missing) {
+    process.stderr.write(`${t(missing)}\n`);
+    process.exit(1);
+  }
+}
+
+/** Charts need a CJK font; without one the digest still goes out, its aging as text. */
+function chartRenderer(): SlackAdapterOptions['renderChart'] {
+  try {
+    const fontFile = findCjkFont();
+    return (chart) => renderAgingChart(chart, { fontFile });
+  } catch (error) {
+    logger.warn('digest charts are off', { error: (error as Error).message });
+    return undefined;
+  }
 }
 
 function consoleUserName(): string {
@@ -58,17 +84,20 @@ async function main(): Promise<void> {
   let closing = false;
   let http: HttpServer | undefined;
   let slack: SlackAdapter | undefined;
+  let line: LineAdapter | undefined;
+  let telegram: TelegramAdapter | undefined;
   let worker: OutboxWorker | undefined;
   let scheduler: Scheduler | undefined;
-  let sweep: NodeJS.Timeout | undefined;
   // Stop taking requests and let those in flight finish before the database goes away.
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
     try {
-      clearInterval(sweep);
       await slack?.stop();
       await http?.close();
+      // LINE was answered at once; let the events in hand get their answers.
+      await line?.stop();
+      await telegram?.stop();
       await scheduler?.stop();
       await worker?.stop();
     } finally {
@@ -108,6 +137,7 @@ async function main(): Promise<void> {
   const bot = createBot(core);
   const routes: NodeRoute[] = [];
   if (config.adapters.includes('slack') && config.slack.botToken) {
+    const renderChart = chartRenderer();
     slack = createSlackAdapter({
       bot,
       i18n,
@@ -116,8 +146,44 @@ async function main(): Promise<void> {
       ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
       ...(config.slack.appToken ? {} : { signingSecret: config.slack.signingSecret }),
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      ...(renderChart ? { renderChart } : {}),
     });
     if (slack.listener) routes.push({ path: SLACK_EVENTS_PATH, listener: slack.listener });
+  }
+  if (
+    config.adapters.includes('line') &&
+    config.line.channelSecret &&
+    config.line.channelAccessToken
+  ) {
+    line = createLineAdapter({
+      bot,
+      i18n,
+      logger,
+      channelSecret: config.line.channelSecret,
+      channelAccessToken: config.line.channelAccessToken,
+      ...(config.line.apiBaseUrl ? { apiBaseUrl: config.line.apiBaseUrl } : {}),
+      ...(config.line.monthlyPushCap ? { monthlyPushCap: config.line.monthlyPushCap } : {}),
+    });
+    routes.push({ path: LINE_WEBHOOK_PATH, listener: line.listener });
+  }
+  if (config.adapters.includes('telegram') && config.telegram.botToken) {
+    const renderChart = chartRenderer();
+    // A public URL means a webhook; without one the bot long-polls Telegram.
+    const webhookUrl = config.publicBaseUrl
+      ? `${config.publicBaseUrl.replace(/\/+$/, '')}${TELEGRAM_WEBHOOK_PATH}`
+      : undefined;
+    telegram = createTelegramAdapter({
+      bot,
+      i18n,
+      logger,
+      botToken: config.telegram.botToken,
+      defaultLocale: config.defaultLocale,
+      ...(webhookUrl ? { webhookUrl, webhookSecret: config.telegram.webhookSecret } : {}),
+      ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
+      ...(renderChart ? { renderChart } : {}),
+    });
+    if (telegram.listener)
+      routes.push({ path: TELEGRAM_WEBHOOK_PATH, listener: telegram.listener });
   }
   // One HTTP server for everything: Slack's events, the REST API, health and metrics.
   if (config.apiTokens.size > 0 || platforms.length > 0) {
@@ -132,34 +198,59 @@ async function main(): Promise<void> {
       `${config.slack.appToken ? t('startup.slack_ready_socket') : t('startup.slack_ready_http', { url: `${base}${SLACK_EVENTS_PATH}` })}\n`,
     );
   }
+  if (line) {
+    const base = config.publicBaseUrl ?? `http://localhost:${http?.port ?? config.port}`;
+    process.stderr.write(`${t('startup.line_ready', { url: `${base}${LINE_WEBHOOK_PATH}` })}\n`);
+  }
+  if (telegram) {
+    await telegram.start();
+    const url = `${config.publicBaseUrl?.replace(/\/+$/, '')}${TELEGRAM_WEBHOOK_PATH}`;
+    process.stderr.write(
+      `${telegram.listener ? t('startup.telegram_ready_webhook', { url }) : t('startup.telegram_ready_polling')}\n`,
+    );
+  }
   // Messages wait in the outbox until a platform that can send them is running.
-  if (slack) {
+  if (slack || line || telegram) {
+    const deliverers = {
+      ...(slack ? { slack: slack.deliverer } : {}),
+      ...(line ? { line: line.deliverer } : {}),
+      ...(telegram ? { telegram: telegram.deliverer } : {}),
+    };
     worker = createOutboxWorker({
       db: createOutboxQueue(database.db),
-      deliverers: { slack: slack.deliverer },
+      deliverers,
       render: (delivery) => bot.outbox(delivery),
       clock: core.clock,
       logger,
       workerId: `${hostname()}:${process.pid}`,
+      // The admins hear of a message given up, by DM on a platform this bot sends to.
+      deadLetters: (dead) => deadLetterNotices(store, dead, Object.keys(deliverers)),
     });
     worker.start(1_000);
-    // Digests at each subscribed channel's local time, once across replicas.
+  }
+  // Scheduled work, once across replicas, whenever the bot serves (snapshots, promises and
+  // approval expiry matter without any chat platform) or someone works at the console; a
+  // one-shot console run (piped input) starts none of it.
+  if (http || (config.adapters.includes('console') && process.stdin.isTTY === true)) {
+    const runs = createJobRunStore(database.db);
     scheduler = createScheduler({
-      jobs: [digestJob(core)],
-      store: createJobRunStore(database.db),
+      jobs: [
+        // Digests at each subscribed channel's local time, only where a platform posts them.
+        ...(worker ? [digestJob(core)] : []),
+        // Alerts after imports (within a minute), daily for everyone, hourly batches.
+        ...alertJobs(core),
+        approvalsJob(core),
+        promisesJob(core),
+        snapshotJob(core),
+        pruneRunsJob({ runs, clock: core.clock, timeZone: core.timeZone }),
+      ],
+      store: runs,
       clock: core.clock,
       logger,
       instanceId: `${hostname()}:${process.pid}`,
     });
     await scheduler.start();
   }
-  // Approval expiry and reminders; the scheduler will own this timer.
-  sweep = setInterval(() => {
-    expireAndRemind(core).catch((error: unknown) =>
-      logger.warn('approval expiry sweep failed', { error: String(error) }),
-    );
-  }, 60_000);
-  sweep.unref();
   if (!config.adapters.includes('console')) return;
   const interactive = process.stdin.isTTY === true;
   if (interactive) process.stderr.write(`${t('startup.console_ready')}\n`);

@@ -172,6 +172,31 @@ export function parseCommand(raw: string): Command {
   }
 }
 
+const ASCII_ONLY = /^[\x20-\x7e]*$/u;
+
+/**
+ * A chat message as a full command, or undefined when it is conversation. For platforms
+ * where the bot reads every message of a group (LINE): `/credit …` as typed; the command's
+ * own name without the slash (`与信 アクメ`, `credit acme` → `/credit …`); a Japanese or
+ * Chinese subcommand word (`記録 アクメ 電話 つながった`), but only when what follows
+ * parses, so a conversation that happens to begin with 取消 or 記録 is left alone. English
+ * subcommand words (log, help) are everyday words, so they need the command's name first.
+ */
+export function commandInConversation(raw: string): string | undefined {
+  const text = cleanInput(raw);
+  const slash = /^[/／](\S+)/u.exec(text);
+  if (slash) {
+    const name = (slash[1] ?? '').normalize('NFKC').toLowerCase().replace(/@\S*$/u, '');
+    return COMMAND_NAMES.has(name) ? text : undefined;
+  }
+  const [first = '', ...rest] = text.split(' ');
+  const word = first.normalize('NFKC').toLowerCase();
+  if (COMMAND_NAMES.has(word)) return `/credit ${rest.join(' ')}`.trimEnd();
+  if (ASCII_ONLY.test(word) || SUBCOMMANDS[word] === undefined) return undefined;
+  const command = `/credit ${text}`;
+  return parseCommand(command).kind === 'invalid' ? undefined : command;
+}
+
 function invalid(code: string, params: Record<string, string | number> = {}): Command {
   return { kind: 'invalid', code, params };
 }

@@ -49,7 +49,9 @@ describe(parseCommand.name, () => {
     });
     expect(parseCommand('/credit digest me zh')).toEqual({ kind: 'digest_me', locale: 'zh' });
     expect(parseCommand('/credit 日报 我 关闭')).toEqual({ kind: 'digest_me_off' });
-    expect(parseCommand('/credit digest me off now')).toMatchObject({ code: 'errors.digest.usage' });
+    expect(parseCommand('/credit digest me off now')).toMatchObject({
+      code: 'errors.digest.usage',
+    });
     expect(parseCommand('/credit digest everyone')).toMatchObject({ code: 'errors.digest.usage' });
   });
 
