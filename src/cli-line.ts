@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 // `npx creditops line quota`: this month's LINE pushes as LINE counts them, against LINE's
 // quota and our own cap (LINE_MONTHLY_PUSH_CAP). Replies are free; pushes (the digest,
 // approval cards and notices, answers whose reply token ran out) are counted, a group push
-// once per member. The bot logs a warning from 80 % of the limit and stops pushing at it.
+// once per member. The admins get a DM at 80 % of the limit and at it; pushes stop there.
 
 function lines(status: LineQuotaStatus, t: Translate, config: Config): string[] {
   const at = status.checkedAt

@@ -12,6 +12,7 @@ import {
   TELEGRAM_WEBHOOK_PATH,
   type TelegramAdapter,
 } from './adapters/telegram/index.ts';
+import { queueLineQuotaWarning } from './app/line-quota-warnings.ts';
 import { deadLetterNotices } from './app/outbox-admin.ts';
 import { type BotDeps, createBot } from './chat/bot.ts';
 import { openDatabase } from './db/connection.ts';
@@ -163,6 +164,11 @@ async function main(): Promise<void> {
       channelAccessToken: config.line.channelAccessToken,
       ...(config.line.apiBaseUrl ? { apiBaseUrl: config.line.apiBaseUrl } : {}),
       ...(config.line.monthlyPushCap ? { monthlyPushCap: config.line.monthlyPushCap } : {}),
+      // The admins hear of it by DM, on another running platform where they have one.
+      onQuotaThreshold: (usage) => {
+        const running = Object.entries({ slack, line, telegram }).filter(([, a]) => a);
+        return queueLineQuotaWarning(store, { ...usage, reachable: running.map(([p]) => p) });
+      },
     });
     routes.push({ path: LINE_WEBHOOK_PATH, listener: line.listener });
   }

@@ -12,6 +12,29 @@ export const DEAD_LETTER_TYPE = 'dead_letter';
 export const OUTBOX_LIST_LIMIT = 50;
 
 /**
+ * One direct message to each admin, on a platform the bot can send to (`reachable`),
+ * preferring one other than `avoid` (the platform in trouble, which may not deliver it).
+ * Admins with no reachable identity are left out.
+ */
+export async function adminDirects(
+  store: Store,
+  input: {
+    readonly reachable: readonly string[];
+    readonly avoid: string;
+    readonly message: Pick<NewOutboxMessage, 'payload' | 'subjectType' | 'subjectId'>;
+  },
+): Promise<NewOutboxMessage[]> {
+  const { reachable, avoid, message } = input;
+  const admins = (await store.users.list()).filter((u) => u.role === 'admin');
+  return admins.flatMap((admin) => {
+    const usable = admin.identities.filter((i) => reachable.includes(i.platform));
+    const to: Identity | undefined = usable.find((i) => i.platform !== avoid) ?? usable[0];
+    if (!to) return [];
+    return [{ ...message, platform: to.platform, channel: to.externalId, kind: 'direct' as const }];
+  });
+}
+
+/**
  * The direct messages telling each admin that a message went dead: one per admin, on a
  * platform the bot can send to, preferring another platform than the failed one (which may
  * be down). None for a dead-letter notice itself, so a platform outage cannot loop.
@@ -23,7 +46,6 @@ export async function deadLetterNotices(
 ): Promise<NewOutboxMessage[]> {
   const { delivery, error } = dead;
   if (delivery.payload.type === DEAD_LETTER_TYPE) return [];
-  const admins = (await store.users.list()).filter((u) => u.role === 'admin');
   const payload = {
     type: DEAD_LETTER_TYPE,
     outboxId: delivery.id,
@@ -34,21 +56,10 @@ export async function deadLetterNotices(
     attempts: delivery.attempts,
     error,
   };
-  return admins.flatMap((admin) => {
-    const usable = admin.identities.filter((i) => reachable.includes(i.platform));
-    const to: Identity | undefined =
-      usable.find((i) => i.platform !== delivery.platform) ?? usable[0];
-    if (!to) return [];
-    return [
-      {
-        platform: to.platform,
-        channel: to.externalId,
-        kind: 'direct' as const,
-        payload,
-        subjectType: DEAD_LETTER_TYPE,
-        subjectId: String(delivery.id),
-      },
-    ];
+  return adminDirects(store, {
+    reachable,
+    avoid: delivery.platform,
+    message: { payload, subjectType: DEAD_LETTER_TYPE, subjectId: String(delivery.id) },
   });
 }
 

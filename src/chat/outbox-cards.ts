@@ -1,5 +1,6 @@
 import type { ApprovalEvent } from '../app/approval-ports.ts';
 import { type ApprovalDeps, approvalView } from '../app/approvals.ts';
+import { LINE_QUOTA_TYPE } from '../app/line-quota-warnings.ts';
 import type { Locale } from '../app/locales.ts';
 import { DEAD_LETTER_TYPE } from '../app/outbox-admin.ts';
 import type { OutboxDelivery } from '../app/outbox-ports.ts';
@@ -9,6 +10,7 @@ import { approvalCard, approvalNoticeCard } from './approval-card.ts';
 import type { Card } from './card.ts';
 import { channelDigestCard } from './channel-digest.ts';
 import { channelDigestChartCard } from './digest-chart.ts';
+import { formatPercent } from './format.ts';
 import type { I18n } from './i18n.ts';
 
 // What an outbox message says, built when it is sent: the request as it stands then, in
@@ -46,6 +48,7 @@ export async function outboxCard(
   if (payload.type === 'digest') return digestMessage(deps, delivery);
   if (payload.type === 'digest_chart') return digestChartMessage(deps, delivery);
   if (payload.type === DEAD_LETTER_TYPE) return deadLetterMessage(deps, delivery);
+  if (payload.type === LINE_QUOTA_TYPE) return lineQuotaMessage(deps, delivery);
   if (payload.type === 'alert' || payload.type === 'alert_batch') {
     return alertOutboxCard(deps, delivery, await localeFor(deps, delivery));
   }
@@ -95,6 +98,31 @@ async function deadLetterMessage(deps: OutboxCardDeps, delivery: OutboxDelivery)
       { label: t('outbox.dead_letter.error'), value: String(p.error) },
     ],
     lines: [t('outbox.dead_letter.fix'), t('outbox.dead_letter.retry', { id })],
+    locale,
+  };
+}
+
+/** An admin's warning that LINE pushes near (80) or reached (100) the month's limit. */
+async function lineQuotaMessage(deps: OutboxCardDeps, delivery: OutboxDelivery): Promise<Card> {
+  const p = delivery.payload;
+  const locale = await localeFor(deps, delivery);
+  const t = deps.i18n.t(locale);
+  const [used, limit] = [Number(p.used), Number(p.limit)];
+  const spent = p.threshold === 100;
+  const share = limit > 0 ? Math.floor((used * 10_000) / limit) : 10_000;
+  // The cap binds when it is set and not above the plan's quota.
+  const byCap =
+    typeof p.cap === 'number' && (typeof p.lineQuota !== 'number' || p.cap <= p.lineQuota);
+  const key = (k: string) => `outbox.line_quota.${k}`;
+  return {
+    title: t(key(spent ? 'title_spent' : 'title_low'), { month: String(p.month) }),
+    status: { colour: spent ? 'red' : 'yellow', label: formatPercent(share, locale) },
+    fields: [
+      { label: t(key('month')), value: String(p.month) },
+      { label: t(key('used')), value: t(key('used_value'), { used, limit }) },
+      { label: t(key('limit')), value: t(key(byCap ? 'limit_cap' : 'limit_plan')) },
+    ],
+    lines: [t(key(spent ? 'effect_spent' : 'effect_low')), t(key('fix')), t(key('check'))],
     locale,
   };
 }

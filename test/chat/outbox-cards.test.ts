@@ -65,3 +65,44 @@ describe('the dead-letter notice', () => {
     expect(rendered?.card.fields?.[1]?.value).toBe('Daily digest (channel post)');
   });
 });
+
+describe('the LINE quota warning', () => {
+  const warning = (channel: string, payload: Record<string, unknown>): OutboxDelivery => ({
+    ...notice(channel),
+    payload: { type: 'line_quota', month: '2026-11', lineQuota: 200, cap: null, ...payload },
+  });
+
+  it('gives the figures at 80 % and what to do, in the admin’s language', async () => {
+    const rendered = await createTestBot(database.store).outbox(
+      warning('UADMINJA', { threshold: 80, used: 170, limit: 200 }),
+    );
+    expect(rendered?.card).toMatchObject({
+      title: 'LINEプッシュ送信（2026-11）: 月間上限が近づいています',
+      status: { colour: 'yellow' },
+      fields: [
+        { label: '対象月', value: '2026-11' },
+        { label: '送信数', value: '170 / 200' },
+        { label: '上限の設定元', value: 'LINEのプラン（月間メッセージ数）' },
+      ],
+    });
+    const lines = rendered?.card.lines?.join('\n') ?? '';
+    expect(lines).toContain('LINE_MONTHLY_PUSH_CAP');
+    expect(lines).toContain('npx creditops line quota');
+  });
+
+  it('says pushes have stopped at 100 %, and names our cap when it set the limit', async () => {
+    const rendered = await createTestBot(database.store).outbox(
+      warning('UNKNOWN', { threshold: 100, used: 1200, limit: 1200, lineQuota: 5000, cap: 1200 }),
+    );
+    expect(rendered?.card).toMatchObject({
+      title: 'LINE pushes for 2026-11: the monthly limit is reached',
+      status: { colour: 'red', label: '100.0%' },
+      fields: [
+        { label: 'Month', value: '2026-11' },
+        { label: 'Pushes used', value: '1,200 of 1,200' },
+        { label: 'Limit set by', value: 'LINE_MONTHLY_PUSH_CAP (our own cap)' },
+      ],
+    });
+    expect(rendered?.card.lines?.join('\n')).toContain('npx creditops outbox list --dead');
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { LineQuotaUsage } from '../../app/line-quota-warnings.ts';
 import { DeliveryError } from '../../app/outbox-ports.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { LineChat } from './line-parse.ts';
@@ -9,7 +10,8 @@ import type { LineChat } from './line-parse.ts';
 // LINE answers 429 "You have reached your monthly limit." until the month ends. Before each
 // push we compare LINE's own count of this month (quota/consumption) plus what this process
 // sent since reading it with the lower of LINE's quota and our own cap (LINE_MONTHLY_PUSH_CAP),
-// warn in the log as it runs low, and refuse what would go over.
+// warn as it runs low (in the log, and the admins through `onThreshold`), and refuse what
+// would go over.
 
 /** Where this month stands; `limit` is the lower of LINE's quota and our cap, if any. */
 export interface LineQuotaStatus {
@@ -37,6 +39,11 @@ export interface PushBudgetOptions {
   readonly logger: Logger;
   /** Our own monthly ceiling, below LINE's plan (LINE_MONTHLY_PUSH_CAP). */
   readonly monthlyCap?: number;
+  /**
+   * Called once a month per process for each threshold (80 %, 100 %) the pushes reach, before
+   * the push that reached it goes out; the app keeps it to one warning across replicas.
+   */
+  readonly onThreshold?: (usage: LineQuotaUsage) => Promise<unknown>;
   readonly now?: () => Date;
 }
 
@@ -117,14 +124,27 @@ export function createPushBudget(options: PushBudgetOptions): PushBudget {
 
   const current = () => statusOf(known, sentSince, monthlyCap);
 
-  function warn(status: LineQuotaStatus): void {
-    if (status.limit === undefined || status.used < status.limit * QUOTA_WARN_SHARE) return;
-    const key = `${monthOf(now())}:${status.used >= status.limit ? 'out' : 'low'}`;
+  /** `refused`: a push did not fit, so the month is spent even if a few pushes are left. */
+  async function warn(status: LineQuotaStatus, refused = false): Promise<void> {
+    const { used, limit } = status;
+    if (limit === undefined || (!refused && used < limit * QUOTA_WARN_SHARE)) return;
+    const spent = refused || used >= limit;
+    const month = monthOf(now());
+    const key = `${month}:${spent ? 'out' : 'low'}`;
     if (warned.has(key)) return;
     warned.add(key);
-    const fields = { used: status.used, limit: status.limit, cap: status.cap };
-    if (status.used >= status.limit) logger.error('line monthly push limit reached', fields);
+    const fields = { used, limit, cap: status.cap };
+    if (spent) logger.error('line monthly push limit reached', fields);
     else logger.warn('line monthly push quota running low', fields);
+    if (!options.onThreshold) return;
+    const usage = { month, used, limit, lineQuota: status.lineQuota, cap: status.cap };
+    try {
+      await options.onThreshold({ ...usage, threshold: spent ? 100 : 80 });
+    } catch (error) {
+      // The push matters more than the warning: it goes out, and the next one tries again.
+      warned.delete(key);
+      logger.error('line quota warning not queued', { error: describe(error) });
+    }
   }
 
   return {
@@ -151,14 +171,14 @@ export function createPushBudget(options: PushBudgetOptions): PushBudget {
       await refresh(false);
       const status = current();
       if (status.limit !== undefined && status.used + cost > status.limit) {
-        warn({ ...status, used: Math.max(status.used, status.limit) });
+        await warn(status, true);
         throw new DeliveryError(
           `line push: the month's limit would be passed (${status.used} + ${cost} > ${status.limit})`,
           { permanent: true },
         );
       }
       sentSince += cost;
-      warn(current());
+      await warn(current());
     },
 
     async status() {
