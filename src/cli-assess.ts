@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   type AssessDeps,
@@ -11,7 +10,7 @@ import type { Store } from './app/ports.ts';
 import { limitLines } from './chat/assessment-card.ts';
 import { formatDate, formatMoney } from './chat/format.ts';
 import type { Translate } from './chat/i18n.ts';
-import { EXIT, UsageError, withDatabase } from './cli-support.ts';
+import { cliActor, EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone, type IsoDate, isIsoDate } from './domain/dates.ts';
@@ -21,14 +20,6 @@ import { loadPolicy } from './policy-files.ts';
 
 // `npx creditops assess <customer code|--all> [--as-of YYYY-MM-DD] [--json]`: scores the
 // customers, recommends their limits and sets their next review, storing every assessment.
-
-function operator(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'operator';
-  }
-}
 
 /** The assessment as JSON: amounts are integers in minor units of `currency`. */
 function json(a: CustomerAssessment) {
@@ -87,7 +78,7 @@ export function reassessCustomers(
     clock: { now: () => new Date() },
     timeZone: config.defaultTimeZone,
   };
-  return assessCustomers(deps, { customerIds, actor: `cli:${operator()}`, source });
+  return assessCustomers(deps, { customerIds, actor: cliActor(), source });
 }
 
 /** `creditops assess <customer code|--all> [--as-of YYYY-MM-DD] [--json]` */
@@ -122,7 +113,7 @@ export async function runAssess(config: Config, t: Translate, args: string[]): P
       clock: { now: () => new Date() },
       timeZone: config.defaultTimeZone,
     };
-    const request = { asOf, actor: `cli:${operator()}`, source: 'cli' };
+    const request = { asOf, actor: cliActor(), source: 'cli' };
     if (all) return assessCustomers(deps, { all: true, ...request });
     const wanted = code?.trim() ?? '';
     const ref = (await store.ledger.customersByCode([wanted])).get(wanted);

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SUBSCRIPTION_KINDS } from './app/channel-ports.ts';
 import {
@@ -21,21 +20,13 @@ import {
   subscriptionsTable,
 } from './chat/subscription-card.ts';
 import { renderTable } from './chat/text-table.ts';
-import { EXIT, UsageError, withDatabase } from './cli-support.ts';
+import { cliActor, EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import { createStore } from './db/store.ts';
 
 // `npx creditops channels add|list|remove`: which channels receive the digest, alerts and
 // approval requests. Like `users`, whoever holds the database needs no role; the audit log
 // names the operating-system user.
-
-function operator(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'operator';
-  }
-}
 
 const usage = (t: Translate) =>
   new UsageError(
@@ -115,7 +106,7 @@ const ADD_ONLY = ['time', 'tz', 'locale', 'all-days', 'batched', 'segment', 'own
 export async function runChannels(config: Config, t: Translate, args: string[]): Promise<number> {
   const [verb, ...rest] = args;
   const { values, positionals } = read(rest);
-  const actor = `cli:${operator()}`;
+  const actor = cliActor();
   const [channel, ...extra] = positionals;
   const addOptions = ADD_ONLY.some((name) => name in values);
   if (verb === 'list' && channel === undefined && !addOptions && values.kind === undefined) {

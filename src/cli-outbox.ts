@@ -1,11 +1,10 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { listOutbox, retryOutbox } from './app/outbox-admin.ts';
 import type { OutboxEntry } from './app/outbox-ports.ts';
 import { formatDateTime } from './chat/format.ts';
 import type { Translate } from './chat/i18n.ts';
 import { renderTable } from './chat/text-table.ts';
-import { EXIT, UsageError, withDatabase } from './cli-support.ts';
+import { cliActor, EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import { createStore } from './db/store.ts';
 
@@ -13,14 +12,6 @@ import { createStore } from './db/store.ts';
 // messages again once the cause (a removed bot, an archived channel, a revoked token) is fixed.
 // Like `channels`, whoever holds the database needs no role; the audit log names the
 // operating-system user.
-
-function operator(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'operator';
-  }
-}
 
 function read(args: string[]) {
   return parseArgs({
@@ -99,7 +90,7 @@ export async function runOutbox(config: Config, t: Translate, args: string[]): P
     // Every number checked before the database is opened.
     const ids = allDead ? 'all-dead' : positionals.map((p) => positiveInteger(t, p));
     const retried = await withDatabase(config, 'creditops outbox', ({ db }) =>
-      retryOutbox(createStore(db), `cli:${operator()}`, { ids, now: new Date() }),
+      retryOutbox(createStore(db), cliActor(), { ids, now: new Date() }),
     );
     console.log(
       retried.length === 0

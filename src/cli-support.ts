@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrator.ts';
@@ -8,6 +9,16 @@ import { migrateToLatest } from './db/migrator.ts';
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
+
+/** Who runs a command, as the audit log names them: the operating-system user. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    // Containers may run as a uid with no passwd entry.
+    return 'cli:operator';
+  }
+}
 
 export async function withDatabase<T>(
   config: Config,

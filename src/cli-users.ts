@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Store } from './app/ports.ts';
 import {
@@ -13,7 +12,7 @@ import {
 import { userChangeText, usersTable } from './chat/admin-card.ts';
 import type { Translate } from './chat/i18n.ts';
 import { renderTable } from './chat/text-table.ts';
-import { EXIT, UsageError, withDatabase } from './cli-support.ts';
+import { cliActor, EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import { createStore } from './db/store.ts';
 import { ROLES } from './domain/credit.ts';
@@ -21,14 +20,6 @@ import { ROLES } from './domain/credit.ts';
 // `npx creditops users add|role|list`: who may use creditops and with which role. Whoever
 // can run this holds the data directory or the database URL, so no role check applies;
 // the audit log names the operating-system user.
-
-function operator(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'operator';
-  }
-}
 
 const usage = (t: Translate) =>
   new UsageError(
@@ -70,7 +61,7 @@ async function list(store: Store, t: Translate, json: boolean): Promise<number> 
 export async function runUsers(config: Config, t: Translate, args: string[]): Promise<number> {
   const [verb, ...rest] = args;
   const { values, positionals } = read(rest);
-  const actor = `cli:${operator()}`;
+  const actor = cliActor();
   const [identity, role, ...extra] = positionals;
   if (verb === 'list' && identity === undefined && !values.role && !values.name) {
     return withDatabase(config, 'creditops users', ({ db }) =>

@@ -14,9 +14,9 @@ import type { User } from '../../src/app/ports.ts';
 import { approvalCard } from '../../src/chat/approval-card.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
 import type { Role } from '../../src/domain/credit.ts';
-import { loadPolicy } from '../../src/policy-files.ts';
 import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { approvalDeps } from './approval-fixture.ts';
 
 // Four-eyes approvals on a real engine: one decision however many click, the change in the
 // same transaction as the decision, nothing at all when any part fails.
@@ -24,22 +24,10 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 let database: TestDatabase;
 let deps: ApprovalDeps;
 let now = TEST_NOW;
-const shipped = loadPolicy();
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'demo' });
-  deps = {
-    store: database.store,
-    clock: { now: () => now },
-    timeZone: TEST_TIMEZONE,
-    policy: {
-      ...shipped,
-      approvals: {
-        ...shipped.approvals,
-        destinations: [{ platform: 'slack', channel: 'C-APPROVALS' }],
-      },
-    },
-  };
+  deps = approvalDeps(database.store, { now: () => now });
 });
 afterAll(async () => {
   await database?.close();

@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobRunStore } from '../../src/db/job-run-repository.ts';
 import { alertJobs } from '../../src/jobs/alerts-job.ts';
-import { createScheduler } from '../../src/jobs/scheduler.ts';
 import { loadPolicy } from '../../src/policy-files.ts';
 import { insertLedger } from '../app/ledger-fixture.ts';
-import { quietLogger } from '../support/bot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { schedulerReplicas, tickAll } from '../support/replicas.ts';
 
 // The alert jobs on the real scheduler, two replicas side by side, on a moving clock in
 // Tokyo: an import's customers within the minute, everyone once a day, nothing otherwise.
@@ -51,17 +49,7 @@ async function tickBoth(at: string) {
     timeZone: TZ,
     policy: loadPolicy(),
   };
-  const runs = createJobRunStore(database.db);
-  const instances = ['a', 'b'].map((id) =>
-    createScheduler({
-      jobs: alertJobs(deps),
-      store: runs,
-      clock: deps.clock,
-      logger: quietLogger,
-      instanceId: id,
-    }),
-  );
-  return (await Promise.all(instances.map((s) => s.tick()))).flat();
+  return tickAll(schedulerReplicas({ jobs: alertJobs(deps), db: database.db, clock: deps.clock }));
 }
 
 const alertCount = async () =>

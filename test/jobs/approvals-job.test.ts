@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApprovalDeps, requestProposals } from '../../src/app/approvals.ts';
-import type { Logger } from '../../src/app/ports.ts';
-import { createJobRunStore } from '../../src/db/job-run-repository.ts';
 import { approvalsJob } from '../../src/jobs/approvals-job.ts';
-import { createScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
-import { loadPolicy } from '../../src/policy-files.ts';
-import { TEST_NOW, TEST_TIMEZONE } from '../support/constants.ts';
+import type { Scheduler } from '../../src/jobs/scheduler.ts';
+import { approvalDeps } from '../app/approval-fixture.ts';
+import { TEST_NOW } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { schedulerReplicas, tickAll } from '../support/replicas.ts';
 
 // Approval expiry on the scheduler: two replicas, one run per 5-minute slot, each late request
 // expired (and announced) once.
@@ -15,32 +14,11 @@ let database: TestDatabase;
 let deps: ApprovalDeps;
 let now = TEST_NOW;
 let replicas: Scheduler[];
-const logger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
-const shipped = loadPolicy();
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'demo' });
-  deps = {
-    store: database.store,
-    clock: { now: () => now },
-    timeZone: TEST_TIMEZONE,
-    policy: {
-      ...shipped,
-      approvals: {
-        ...shipped.approvals,
-        destinations: [{ platform: 'slack', channel: 'C-APPROVALS' }],
-      },
-    },
-  };
-  replicas = ['a', 'b'].map((id) =>
-    createScheduler({
-      jobs: [approvalsJob(deps)],
-      store: createJobRunStore(database.db),
-      clock: deps.clock,
-      logger,
-      instanceId: id,
-    }),
-  );
+  deps = approvalDeps(database.store, { now: () => now });
+  replicas = schedulerReplicas({ jobs: [approvalsJob(deps)], db: database.db, clock: deps.clock });
 });
 afterAll(async () => {
   await database?.close();
@@ -48,7 +26,7 @@ afterAll(async () => {
 
 async function tickAt(iso: string) {
   now = new Date(iso);
-  return (await Promise.all(replicas.map((s) => s.tick()))).flat();
+  return tickAll(replicas);
 }
 
 describe(approvalsJob.name, () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/app/ports.ts';
 import { createJobRunStore } from '../../src/db/job-run-repository.ts';
 import { promisesJob, pruneRunsJob, snapshotJob } from '../../src/jobs/daily-jobs.ts';
-import { createScheduler, type ScheduledJob } from '../../src/jobs/scheduler.ts';
+import type { ScheduledJob } from '../../src/jobs/scheduler.ts';
 import { loadPolicy } from '../../src/policy-files.ts';
 import { insertLedger } from '../app/ledger-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { schedulerReplicas, tickAll } from '../support/replicas.ts';
 
 // The once-a-day jobs on the real scheduler and database, in Tokyo time, on a moving clock:
 // promises broken overnight, the closing portfolio snapshot, and forgetting old runs.
@@ -15,7 +15,6 @@ let database: TestDatabase;
 let now: Date;
 let customerId: number;
 const clock = { now: () => now };
-const logger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 beforeAll(async () => {
   database = await createTestDatabase({ base: 'empty' });
@@ -41,11 +40,7 @@ afterAll(async () => {
 /** Two replicas ticking side by side at `at`. */
 async function tickBoth(jobs: (id: string) => ScheduledJob[], at: string) {
   now = new Date(at);
-  const runs = createJobRunStore(database.db);
-  const instances = ['a', 'b'].map((id) =>
-    createScheduler({ jobs: jobs(id), store: runs, clock, logger, instanceId: id }),
-  );
-  return (await Promise.all(instances.map((s) => s.tick()))).flat();
+  return tickAll(schedulerReplicas({ jobs, db: database.db, clock }));
 }
 
 const runsOf = (job: string) =>

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { messagingApi } from '@line/bot-sdk';
 import { flexViolations } from '../../src/adapters/line/line-limits.ts';
+import { closeNow, listenLocally, poll, readBody } from './fake-server.ts';
 
 // A fake LINE Messaging API for end-to-end tests, at the root path as LINE serves it (the SDK
 // drops any path on its base URL). The real @line/bot-sdk talks to it over HTTP; it checks the
@@ -45,9 +44,7 @@ function send(res: ServerResponse, reply: Reply): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = (await readBody(req)).toString('utf8');
   return raw === '' ? undefined : JSON.parse(raw);
 }
 
@@ -142,17 +139,11 @@ export class FakeLine {
     return this.calls.filter((c) => c.path === path);
   }
 
-  async waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = check();
-      if (value !== undefined && value !== null && value !== false) return value;
-      if (Date.now() >= deadline) {
-        const calls = this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ');
-        throw new Error(`timed out after ${timeoutMs} ms; calls so far: [${calls}]`);
-      }
-      await sleep(10);
-    }
+  waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+    return poll(check, timeoutMs, () => {
+      const calls = this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ');
+      return `waiting for a condition; calls so far: [${calls}]`;
+    });
   }
 
   reset(): void {
@@ -162,11 +153,7 @@ export class FakeLine {
   }
 
   async close(): Promise<void> {
-    // fetch (undici) keeps sockets alive; without this close() waits for them to time out.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => {
-      this.server.close((error) => (error ? reject(error) : resolve()));
-    });
+    await closeNow(this.server);
   }
 
   private recipients(to: string): number {
@@ -288,8 +275,6 @@ export class FakeLine {
 }
 
 export async function startFakeLine(token: string): Promise<FakeLine> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return new FakeLine(server, `http://127.0.0.1:${port}`, token);
+  const { server, url } = await listenLocally();
+  return new FakeLine(server, url, token);
 }

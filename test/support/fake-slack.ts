@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket, { WebSocketServer } from 'ws';
+import { closeNow, listenLocally, poll, readBody } from './fake-server.ts';
 import { SLACK_IDS } from './slack-requests.ts';
 
 // A fake Slack for end-to-end tests: the Web API under /api/, response_url endpoints and, on
@@ -66,28 +67,12 @@ export interface SocketSendOptions {
 type Args = Record<string, unknown>;
 type Reply = { status: number; body: Args | string; headers?: Record<string, string> };
 
-const POLL_MS = 10;
 const HELLO = {
   type: 'hello',
   num_connections: 1,
   debug_info: { host: 'fake', approximate_connection_time: 18060 },
   connection_info: { app_id: SLACK_IDS.app },
 };
-
-/** Polls `check` until it returns something other than undefined, null or false. */
-async function poll<T>(
-  check: () => T | undefined | null | false,
-  timeoutMs: number,
-  explain: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms ${explain()}`);
-    await sleep(POLL_MS);
-  }
-}
 
 /** Socket Mode: one WebSocket client (Bolt opens one), greeted with Slack's hello frame. */
 export class FakeSocketMode {
@@ -200,12 +185,6 @@ function parseArgs(contentType: string, raw: string): Args {
     args[key] = /^[[{]/.test(value) ? (parseJson(value) ?? value) : value;
   }
   return args;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -322,11 +301,7 @@ export class FakeSlack {
 
   async close(): Promise<void> {
     await this.socket.close();
-    // fetch (undici) keeps sockets alive; without this close() waits for them to time out.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => {
-      this.server.close((error) => (error ? reject(error) : resolve()));
-    });
+    await closeNow(this.server);
   }
 
   private describe(): string {
@@ -496,9 +471,7 @@ export class FakeSlack {
 }
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, url } = await listenLocally();
   const wss = options.socketMode ? new WebSocketServer({ server, path: '/link' }) : undefined;
-  return new FakeSlack(server, `http://127.0.0.1:${port}`, wss);
+  return new FakeSlack(server, url, wss);
 }

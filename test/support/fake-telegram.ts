@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeNow, listenLocally, poll, readBody } from './fake-server.ts';
 
 // A fake Telegram Bot API for end-to-end tests: POST /bot<token>/<method> with JSON or
 // multipart bodies, answered as Telegram answers (`{ok, result}` or `{ok:false, error_code,
@@ -148,12 +147,6 @@ function keyboardProblem(markup: unknown): string | undefined {
   return count > 100 ? 'REPLY_MARKUP_TOO_LONG' : undefined;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /**
  * multipart/form-data as grammY writes it (`content-disposition:form-data;name="x"`, no
  * spaces, which undici's strict parser refuses and Telegram takes). A file part carries a
@@ -194,21 +187,6 @@ function parseArgs(contentType: string, body: Buffer): { args: Args; files: Reco
   }
   if (contentType.startsWith('multipart/form-data')) return parseMultipart(contentType, body);
   return { args: Object.fromEntries(new URLSearchParams(body.toString('utf8'))), files: [] };
-}
-
-/** Polls `check` until it returns something other than undefined, null or false. */
-async function poll<T>(
-  check: () => T | undefined | null | false,
-  timeoutMs: number,
-  explain: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms ${explain()}`);
-    await sleep(10);
-  }
 }
 
 export class FakeTelegram {
@@ -307,11 +285,7 @@ export class FakeTelegram {
 
   async close(): Promise<void> {
     for (const wake of this.pollers) wake();
-    // grammY keeps a keep-alive agent per API root; without this close() waits for it.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => {
-      this.server.close((error) => (error ? reject(error) : resolve()));
-    });
+    await closeNow(this.server);
   }
 
   private describe(): string {
@@ -471,8 +445,6 @@ export class FakeTelegram {
 }
 
 export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return new FakeTelegram(server, `http://127.0.0.1:${port}`, token);
+  const { server, url } = await listenLocally();
+  return new FakeTelegram(server, url, token);
 }

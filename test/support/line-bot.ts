@@ -5,6 +5,7 @@ import {
   type LineAdapter,
 } from '../../src/adapters/line/index.ts';
 import { createSlackAdapter } from '../../src/adapters/slack/index.ts';
+import { queueLineQuotaWarning } from '../../src/app/line-quota-warnings.ts';
 import type { Deliverer } from '../../src/app/outbox-ports.ts';
 import type { CreditPolicy } from '../../src/app/policy.ts';
 import type { Logger } from '../../src/app/ports.ts';
@@ -106,9 +107,11 @@ export async function startLineBot(
     policy?: CreditPolicy;
     slack?: boolean;
     monthlyPushCap?: number;
+    /** Another surface's database, to share its data; left open on close. */
+    database?: TestDatabase;
   } = {},
 ): Promise<LineBot> {
-  const database = await createTestDatabase({ base: options.base ?? 'demo' });
+  const database = options.database ?? (await createTestDatabase({ base: options.base ?? 'demo' }));
   const fake = await startFakeLine(LINE_TOKEN);
   const slack = options.slack ? await startFakeSlack() : undefined;
   const logger = options.logger ?? quietLogger;
@@ -125,6 +128,9 @@ export async function startLineBot(
     channelAccessToken: LINE_TOKEN,
     apiBaseUrl: fake.baseUrl,
     ...(options.monthlyPushCap ? { monthlyPushCap: options.monthlyPushCap } : {}),
+    // As main.ts wires it: the admins' warning goes out on the platforms this bot sends to.
+    onQuotaThreshold: (usage) =>
+      queueLineQuotaWarning(database.store, { ...usage, reachable: Object.keys(deliverers) }),
   });
   const deliverers: Record<string, Deliverer<Card>> = { line: adapter.deliverer };
   if (slack) {
@@ -184,7 +190,7 @@ export async function startLineBot(
       await adapter.stop();
       await fake.close();
       await slack?.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
   };
 }

@@ -1,5 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,6 +21,26 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     env[k] = v;
   }
   return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** A data directory of the test file's own, made now and removed after its tests. */
+export function tempDataDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export interface Finished {
@@ -67,5 +92,22 @@ export function waitForOutput(child: ChildProcessWithoutNullStreams, text: strin
     };
     child.stdout.on('data', onData);
     child.on('close', (code) => reject(new Error(`exited with ${code} before printing ${text}`)));
+  });
+}
+
+/**
+ * Resolves with the URL ending in `path` (a plain path such as `/slack/events`) that the bot
+ * logs on stderr once it listens; rejects with what it logged if it exits first.
+ */
+export function listeningAt(child: ChildProcessWithoutNullStreams, path: string): Promise<string> {
+  const pattern = new RegExp(`(http://\\S+${path})`);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stderr.on('data', (d: Buffer) => {
+      seen += d.toString();
+      const url = pattern.exec(seen)?.[1];
+      if (url) resolve(url);
+    });
+    child.on('close', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
   });
 }

@@ -55,9 +55,15 @@ export interface SlackBot {
 let responses = 0;
 
 export async function startSlackBot(
-  options: { base?: 'empty' | 'demo'; logger?: Logger; policy?: CreditPolicy } = {},
+  options: {
+    base?: 'empty' | 'demo';
+    logger?: Logger;
+    policy?: CreditPolicy;
+    /** Another surface's database, to share its data; left open on close. */
+    database?: TestDatabase;
+  } = {},
 ): Promise<SlackBot> {
-  const database = await createTestDatabase({ base: options.base ?? 'demo' });
+  const database = options.database ?? (await createTestDatabase({ base: options.base ?? 'demo' }));
   const fake = await startFakeSlack();
   const logger = options.logger ?? quietLogger;
   const core = {
@@ -128,7 +134,7 @@ export async function startSlackBot(
     async close() {
       await http.close();
       await fake.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
   };
 }

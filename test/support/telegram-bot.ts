@@ -1,17 +1,21 @@
+import { createSlackAdapter } from '../../src/adapters/slack/index.ts';
 import {
   createTelegramAdapter,
   TELEGRAM_WEBHOOK_PATH,
   type TelegramAdapter,
 } from '../../src/adapters/telegram/index.ts';
+import type { Deliverer } from '../../src/app/outbox-ports.ts';
 import type { CreditPolicy } from '../../src/app/policy.ts';
 import type { Logger } from '../../src/app/ports.ts';
 import { type Bot, type BotDeps, createBot } from '../../src/chat/bot.ts';
+import type { Card } from '../../src/chat/card.ts';
 import { createOutboxQueue } from '../../src/db/outbox-repository.ts';
 import { createHttpApp, type HttpServer, startHttpServer } from '../../src/http/server.ts';
 import { renderAgingChart } from '../../src/io/aging-chart.ts';
 import { createOutboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { createTestCore, quietLogger } from './bot.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
 import { FAKE_BOT, type FakeTelegram, startFakeTelegram } from './fake-telegram.ts';
 
 export const TELEGRAM_TOKEN = '7000000001:AAH-test-token-for-the-fake-bot-api_xyz';
@@ -123,11 +127,13 @@ export function callbackUpdate(input: {
 /**
  * The bot as `main.ts` runs it with Telegram by webhook — the adapter's listener on the bot's
  * one HTTP server, real grammY — against a fake Bot API, over a test database. With
- * `mode: 'polling'` there is no webhook route and grammY long-polls the fake instead.
+ * `mode: 'polling'` there is no webhook route and grammY long-polls the fake instead. With
+ * `slack`, the outbox also delivers to a fake Slack, for cards posted to both platforms.
  */
 export interface TelegramBot {
   readonly database: TestDatabase;
   readonly fake: FakeTelegram;
+  readonly slack: FakeSlack | undefined;
   readonly core: BotDeps;
   readonly bot: Bot;
   readonly adapter: TelegramAdapter;
@@ -204,10 +210,14 @@ export async function startTelegramBot(
     logger?: Logger;
     policy?: CreditPolicy;
     mode?: 'webhook' | 'polling';
+    slack?: boolean;
+    /** Another surface's database, to share its data; left open on close. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TelegramBot> {
-  const database = await createTestDatabase({ base: options.base ?? 'demo' });
+  const database = options.database ?? (await createTestDatabase({ base: options.base ?? 'demo' }));
   const fake = await startFakeTelegram(TELEGRAM_TOKEN);
+  const slack = options.slack ? await startFakeSlack() : undefined;
   const logger = options.logger ?? quietLogger;
   const core = {
     ...createTestCore(database.store, logger),
@@ -216,21 +226,33 @@ export async function startTelegramBot(
   const bot = createBot(core);
   const webhook = (options.mode ?? 'webhook') === 'webhook';
   const served = await serve({ core, bot, fake, logger, webhook });
+  const deliverers: Record<string, Deliverer<Card>> = { telegram: served.adapter.deliverer };
+  if (slack) {
+    deliverers.slack = createSlackAdapter({
+      bot,
+      i18n: core.i18n,
+      logger,
+      botToken: 'xoxb-test-token',
+      signingSecret: 'test-signing-secret',
+      apiUrl: slack.apiUrl,
+    }).deliverer;
+  }
   const worker = createOutboxWorker({
     db: createOutboxQueue(database.db),
-    deliverers: { telegram: served.adapter.deliverer },
+    deliverers,
     render: (delivery) => bot.outbox(delivery),
     clock: core.clock,
     logger,
     workerId: 'test-worker',
     // The test clock stands still, so a rate limit would hold a chat's second message
     // forever; the limits have tests of their own (outbox-worker).
-    rateLimits: { telegram: [] },
+    rateLimits: { telegram: [], slack: [] },
   });
   const replicas: { close(): Promise<void> }[] = [];
   return {
     database,
     fake,
+    slack,
     core,
     bot,
     adapter: served.adapter,
@@ -247,7 +269,8 @@ export async function startTelegramBot(
       for (const replica of replicas) await replica.close();
       await served.close();
       await fake.close();
-      await database.close();
+      await slack?.close();
+      if (!options.database) await database.close();
     },
   };
 }

@@ -3,6 +3,14 @@ import type { Readable, Writable } from 'node:stream';
 import type { Locale } from '../../app/locales.ts';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
 import type { CardForm, CardFormField } from '../../chat/card.ts';
+import {
+  answerFollowUp,
+  type FollowUp,
+  followUpSubmission,
+  refusalLines,
+  retryFollowUp,
+  startFollowUp,
+} from '../../chat/follow-up.ts';
 import { parseConsoleLine } from './console-parse.ts';
 import { renderCard } from './console-render.ts';
 
@@ -60,28 +68,13 @@ interface FollowUpIo {
   readonly nextLine: () => Promise<string | undefined>;
 }
 
-const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase();
-
-/** A select takes the option's value or its label, whichever the person typed. */
-function answerFor(field: CardFormField, typed: string): string | undefined {
-  const answer = typed.trim();
-  if (answer === '') return undefined;
-  if (field.kind !== 'select') return answer;
-  const option = field.options?.find(
-    (o) => fold(o.value) === fold(answer) || fold(o.label) === fold(answer),
-  );
-  return option?.value ?? answer;
-}
-
-/** Prints the field's prompt (and a select's choices) and reads the answer. */
-async function ask(field: CardFormField, io: FollowUpIo): Promise<string | undefined | null> {
+/** Prints the field's prompt (and a select's choices) and reads the line that answers it. */
+async function ask(field: CardFormField, io: FollowUpIo): Promise<string | undefined> {
   if (field.kind === 'select') {
     for (const o of field.options ?? []) io.write(`  - ${o.value}: ${o.label}\n`);
   }
   io.write(`${field.label}: `);
-  const line = await io.nextLine();
-  // null: the input ended, so there is nobody left to answer.
-  return line === undefined ? null : answerFor(field, line);
+  return io.nextLine();
 }
 
 /**
@@ -90,36 +83,26 @@ async function ask(field: CardFormField, io: FollowUpIo): Promise<string | undef
  * without a word, as it does between commands.
  */
 async function followUp(form: CardForm, caller: ChatCaller, io: FollowUpIo): Promise<void> {
-  const values: Record<string, string | undefined> = {};
-  const askAll = async (fields: readonly CardFormField[]) => {
-    for (const field of fields) {
-      const answer = await ask(field, io);
-      if (answer === null) return false;
-      values[field.id] = answer;
+  let state: FollowUp | undefined = startFollowUp(form, caller);
+  while (state) {
+    const field = state.fields[0];
+    if (field) {
+      const line = await ask(field, io);
+      // The input ended, so there is nobody left to answer.
+      if (line === undefined) return;
+      state = answerFollowUp(state, line);
+      continue;
     }
-    return true;
-  };
-  const submit = () =>
-    io.bot.submit({ ...caller, formId: form.id, context: form.context, values: { ...values } });
-  const required = form.fields.filter((field) => !field.optional);
-  if (!(await askAll(required))) return;
-  let result = await submit();
-  if (result.kind === 'invalid') {
-    const { errors } = result;
-    io.write(errorLines(form, errors));
-    if (!(await askAll(form.fields.filter((field) => field.id in errors)))) return;
-    result = await submit();
+    const result = await io.bot.submit(followUpSubmission(state));
+    if (result.kind === 'done') {
+      io.write(`${renderCard(result.card)}\n`);
+      return;
+    }
+    io.write(
+      refusalLines(form, result.errors)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
+    state = retryFollowUp(state, result.errors);
   }
-  io.write(
-    result.kind === 'invalid' ? errorLines(form, result.errors) : `${renderCard(result.card)}\n`,
-  );
-}
-
-function errorLines(form: CardForm, errors: Readonly<Record<string, string>>): string {
-  return Object.entries(errors)
-    .map(([id, message]) => {
-      const label = form.fields.find((field) => field.id === id)?.label;
-      return `⚠ ${label ? `${label}: ` : ''}${message}\n`;
-    })
-    .join('');
 }

@@ -1,12 +1,10 @@
 import stringWidth from 'string-width';
 import type { Card } from '../../chat/card.ts';
+import { STATUS_DOT as DOT } from '../../chat/card-text.ts';
 import { pad, renderTable } from '../../chat/text-table.ts';
-import type { StatusColour } from '../../domain/credit.ts';
 
 // The CLI reports import the table renderer through this adapter's index.
 export { renderTable };
-
-const DOT: Record<StatusColour, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
 
 /** A Card as plain text for a terminal or a pipe. */
 export function renderCard(card: Card): string {

@@ -1,9 +1,11 @@
 import type { RequestListener } from 'node:http';
 import { HTTPFetchError, messagingApi, type webhook } from '@line/bot-sdk';
+import type { LineQuotaUsage } from '../../app/line-quota-warnings.ts';
 import type { Deliverer } from '../../app/outbox-ports.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
-import type { Card, CardForm } from '../../chat/card.ts';
+import type { Card } from '../../chat/card.ts';
+import { followUpSubmission, refusalLines } from '../../chat/follow-up.ts';
 import type { I18n } from '../../chat/i18n.ts';
 import { createLineDeliverer, pushOnce } from './line-deliverer.ts';
 import { createFormSessions } from './line-forms.ts';
@@ -41,6 +43,8 @@ export interface LineAdapterOptions {
   readonly apiBaseUrl?: string;
   /** Our own ceiling on pushes a month (LINE_MONTHLY_PUSH_CAP). */
   readonly monthlyPushCap?: number;
+  /** Told when the month's pushes reach 80 % and 100 % of the limit, to warn the admins. */
+  readonly onQuotaThreshold?: (usage: LineQuotaUsage) => Promise<unknown>;
   /** The clock reply tokens age by (LINE's timestamps are real time). */
   readonly now?: () => number;
 }
@@ -80,15 +84,6 @@ const textMessage = (text: string): messagingApi.TextMessage => ({
   text: cut(text, LINE_LIMITS.textMessage),
 });
 
-function errorLines(form: CardForm, errors: Readonly<Record<string, string>>): string {
-  return Object.entries(errors)
-    .map(([id, message]) => {
-      const label = form.fields.find((f) => f.id === id)?.label;
-      return `⚠ ${label ? `${label}: ` : ''}${message}`;
-    })
-    .join('\n');
-}
-
 export function createLineAdapter(options: LineAdapterOptions): LineAdapter {
   const { bot, i18n, logger } = options;
   const now = options.now ?? Date.now;
@@ -104,6 +99,7 @@ export function createLineAdapter(options: LineAdapterOptions): LineAdapter {
     client,
     logger,
     ...(options.monthlyPushCap !== undefined ? { monthlyCap: options.monthlyPushCap } : {}),
+    ...(options.onQuotaThreshold ? { onThreshold: options.onQuotaThreshold } : {}),
   });
   const people = createLinePeople(client, logger);
   const forms = createFormSessions();
@@ -175,17 +171,11 @@ export function createLineAdapter(options: LineAdapterOptions): LineAdapter {
     if (next !== undefined) return send(target, [textMessage(next)]);
     const session = forms.pending(key);
     if (!session) return;
-    const result = await bot.submit({
-      ...session.caller,
-      eventId,
-      formId: session.form.id,
-      context: session.form.context,
-      values: { ...session.values },
-    });
+    const result = await bot.submit(followUpSubmission(session, eventId));
     if (result.kind === 'invalid') {
-      const again = forms.retry(key, Object.keys(result.errors));
+      const again = forms.retry(key, result.errors);
       if (again === undefined) forms.end(key);
-      const refusal = errorLines(session.form, result.errors);
+      const refusal = refusalLines(session.form, result.errors).join('\n');
       return send(target, [textMessage(again ? `${refusal}\n\n${again}` : refusal)]);
     }
     forms.end(key);

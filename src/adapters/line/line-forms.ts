@@ -1,5 +1,11 @@
 import type { ChatCaller } from '../../chat/bot.ts';
 import type { CardForm, CardFormField } from '../../chat/card.ts';
+import {
+  answerFollowUp,
+  type FollowUp,
+  retryFollowUp,
+  startFollowUp,
+} from '../../chat/follow-up.ts';
 
 // LINE has no forms. A card's form that asks to be followed up (the reason to reject) is
 // answered on the person's next messages in the same chat, one field each, as the console
@@ -11,14 +17,8 @@ import type { CardForm, CardFormField } from '../../chat/card.ts';
 const TTL_MS = 10 * 60_000;
 const MAX_SESSIONS = 10_000;
 
-export interface PendingForm {
-  readonly form: CardForm;
-  readonly caller: ChatCaller;
-  readonly values: Record<string, string | undefined>;
-  /** The fields still to ask, the next first. */
-  queue: CardFormField[];
-  /** A refused submission asks its fields once more, then gives up. */
-  retried: boolean;
+/** A follow-up waiting in this process, until it expires. */
+export interface PendingForm extends FollowUp {
   readonly expiresAt: number;
 }
 
@@ -30,21 +30,8 @@ export interface FormSessions {
   /** Takes `text` as the answer to the next field; the next prompt, or undefined when complete. */
   answer(key: string, text: string): string | undefined;
   /** After a refusal: asks the refused fields again (once); their first prompt. */
-  retry(key: string, fields: readonly string[]): string | undefined;
+  retry(key: string, errors: Readonly<Record<string, string>>): string | undefined;
   end(key: string): void;
-}
-
-const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase();
-
-/** A select takes the option's value or its label, whichever the person typed. */
-function valueFor(field: CardFormField, typed: string): string | undefined {
-  const answer = typed.trim();
-  if (answer === '') return undefined;
-  if (field.kind !== 'select') return answer;
-  const option = field.options?.find(
-    (o) => fold(o.value) === fold(answer) || fold(o.label) === fold(answer),
-  );
-  return option?.value ?? answer;
 }
 
 /** The question for one field: its label, the hint, and a select's choices. */
@@ -62,39 +49,28 @@ export function createFormSessions(now: () => number = Date.now): FormSessions {
     return sessions.get(key);
   }
 
-  const next = (session: PendingForm) => {
-    const field = session.queue[0];
+  /** Keeps the session's next step (it expires when the first would) and asks its next field. */
+  const next = (key: string, session: PendingForm) => {
+    sessions.set(key, session);
+    const field = session.fields[0];
     return field ? promptFor(field) : undefined;
   };
 
   return {
     start(key, form, caller) {
       if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value ?? '');
-      const session: PendingForm = {
-        form,
-        caller,
-        values: {},
-        queue: form.fields.filter((f) => !f.optional),
-        retried: false,
-        expiresAt: now() + TTL_MS,
-      };
-      sessions.set(key, session);
-      return next(session);
+      return next(key, { ...startFollowUp(form, caller), expiresAt: now() + TTL_MS });
     },
     pending: live,
     answer(key, text) {
       const session = live(key);
-      const field = session?.queue.shift();
-      if (!session || !field) return undefined;
-      session.values[field.id] = valueFor(field, text);
-      return next(session);
+      if (!session || session.fields.length === 0) return undefined;
+      return next(key, answerFollowUp(session, text));
     },
-    retry(key, fields) {
+    retry(key, errors) {
       const session = live(key);
-      if (!session || session.retried) return undefined;
-      session.retried = true;
-      session.queue = session.form.fields.filter((f) => fields.includes(f.id));
-      return next(session);
+      const again = session && retryFollowUp(session, errors);
+      return again ? next(key, again) : undefined;
     },
     end(key) {
       sessions.delete(key);

@@ -1,5 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Card, CardAction, CardSection, CardTable } from '../../chat/card.ts';
+import { STATUS_DOT as DOT, ELLIPSIS } from '../../chat/card-text.ts';
 import type { Translate } from '../../chat/i18n.ts';
 import type { StatusColour } from '../../domain/credit.ts';
 import { jsonBytes, LINE_LIMITS as L } from './line-limits.ts';
@@ -13,7 +14,6 @@ import { jsonBytes, LINE_LIMITS as L } from './line-limits.ts';
 type Component = messagingApi.FlexComponent;
 type Bubble = messagingApi.FlexBubble;
 
-const DOT: Record<StatusColour, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
 const COLOUR: Record<StatusColour, string> = {
   green: '#1E8E3E',
   yellow: '#B06000',
@@ -22,7 +22,6 @@ const COLOUR: Record<StatusColour, string> = {
 const ERROR_COLOUR = '#C5221F';
 const MUTED = '#8C8C8C';
 const DANGER_BUTTON = '#C5221F';
-const ELLIPSIS = '…';
 /** Flex refuses an empty text; an empty table cell shows this instead. */
 const BLANK = '—';
 /** Tables wider than this read as one block per row on a phone, not as a grid. */

@@ -4,8 +4,9 @@ import type { Deliverer } from '../../app/outbox-ports.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
 import type { Card, CardForm } from '../../chat/card.ts';
+import type { ChartRenderer } from '../../chat/chart-drawing.ts';
 import type { I18n } from '../../chat/i18n.ts';
-import { type ChartRenderer, createSlackDeliverer } from './slack-deliverer.ts';
+import { createSlackDeliverer } from './slack-deliverer.ts';
 import { createSlackPeople } from './slack-people.ts';
 import { readModalValues, renderHome, renderMessage, renderModal } from './slack-render.ts';
 

@@ -1,15 +1,14 @@
 import { webApi } from '@slack/bolt';
 import { type Deliverer, DeliveryError, type OutboxDelivery } from '../../app/outbox-ports.ts';
 import type { Card, CardChart } from '../../chat/card.ts';
+import { truncate } from '../../chat/card-text.ts';
+import { type ChartRenderer, drawChart } from '../../chat/chart-drawing.ts';
 import type { I18n } from '../../chat/i18n.ts';
-import { renderMessage, type SlackMessage, truncate } from './slack-render.ts';
+import { renderMessage, type SlackMessage } from './slack-render.ts';
 
 // The outbox's hand into Slack: posts, edits and DMs through the Web API. The worker owns
 // retries, so the client given here should fail fast: `retryConfig: { retries: 0 }` (or a short
 // policy) and `rejectRateLimitedCalls: true`, or a 429 stalls the client's whole queue.
-
-/** Draws a chart card as a PNG (src/io/aging-chart.ts, handed in by main.ts). */
-export type ChartRenderer = (chart: CardChart) => Promise<Uint8Array>;
 
 export interface SlackDelivererOptions {
   readonly client: webApi.WebClient;
@@ -118,15 +117,7 @@ export function createSlackDeliverer(options: SlackDelivererOptions): Deliverer<
    * after a failed step leaves no half-posted chart.
    */
   async function uploadChart(delivery: OutboxDelivery, chart: CardChart, draw: ChartRenderer) {
-    let png: Uint8Array;
-    try {
-      png = await draw(chart);
-    } catch (error) {
-      // A missing font or a drawing bug fails the same way on every attempt.
-      throw new DeliveryError(`chart drawing failed: ${(error as Error).message}`, {
-        permanent: true,
-      });
-    }
+    const png = await drawChart(chart, draw);
     // The method's reference names the argument alt_txt while the SDK's typed wrapper says
     // alt_text, so the call goes through apiCall with the documented name.
     const target = (await call('files.getUploadURLExternal', () =>

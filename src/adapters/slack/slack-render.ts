@@ -1,26 +1,14 @@
 import type { types, ViewOutput } from '@slack/bolt';
 import type { Card, CardForm, CardFormField, CardSection, CardTable } from '../../chat/card.ts';
+import { STATUS_DOT as DOT, ELLIPSIS, tableBlocks, truncate } from '../../chat/card-text.ts';
 import type { Translate } from '../../chat/i18n.ts';
-import { renderTable } from '../../chat/text-table.ts';
-import type { StatusColour } from '../../domain/credit.ts';
 import { SLACK_LIMITS as L } from './slack-limits.ts';
 
 // Card → Block Kit. Every text is cut to its Block Kit limit here, and a card too big for one
 // message loses content from the end (lines, then sections, then fields) behind a pointer to
 // the full view, so Slack never refuses what the core says.
 
-const DOT: Record<StatusColour, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
-const ELLIPSIS = '…';
 const FENCE = '```';
-
-/** At most `max` UTF-16 units (what Slack counts), never through a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return text.slice(0, end) + ELLIPSIS;
-}
 
 /** Slack's three control characters; everything else in mrkdwn reads as typed. */
 function escapeMrkdwn(text: string): string {
@@ -55,32 +43,12 @@ function pack(units: readonly string[], max: number = L.sectionText): string[] {
   return chunks.map((c) => c.replace(/^\n+|\n+$/g, '')).filter((c) => c.trim() !== '');
 }
 
-/**
- * A table as monospace code blocks of ≤ max characters each; a long table continues in the
- * next block under its column headings again. A line is cut at a third of the room, so the
- * headings and at least one row always fit.
- */
+/** A table as code blocks of ≤ max characters each (see tableBlocks). */
 function tableUnits(table: CardTable, max: number = L.sectionText): string[] {
-  const room = max - 2 * (FENCE.length + 1);
-  const width = Math.floor((room - 2) / 3);
-  const [columns = '', rule = '', ...rows] = renderTable(table, '').map((line) =>
-    cutEscaped(escapeMrkdwn(line), width),
-  );
-  const fence = (lines: readonly string[]) => `${FENCE}\n${lines.join('\n')}\n${FENCE}`;
-  const units: string[] = [];
-  let body: string[] = [];
-  let size = columns.length + 1 + rule.length;
-  for (const row of rows) {
-    if (body.length > 0 && size + 1 + row.length > room) {
-      units.push(fence([columns, rule, ...body]));
-      body = [];
-      size = columns.length + 1 + rule.length;
-    }
-    body.push(row);
-    size += 1 + row.length;
-  }
-  units.push(fence([columns, rule, ...body]));
-  return units;
+  return tableBlocks(table, max, {
+    frame: (lines) => `${FENCE}\n${lines.join('\n')}\n${FENCE}`,
+    fit: mrkdwn,
+  });
 }
 
 function sectionTexts(section: CardSection): string[] {

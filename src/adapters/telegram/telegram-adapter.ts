@@ -7,8 +7,9 @@ import type { Deliverer } from '../../app/outbox-ports.ts';
 import type { Logger } from '../../app/ports.ts';
 import { type Bot, type ChatCaller, localeFromTag } from '../../chat/bot.ts';
 import type { Card } from '../../chat/card.ts';
+import type { ChartRenderer } from '../../chat/chart-drawing.ts';
 import type { I18n } from '../../chat/i18n.ts';
-import { type ChartRenderer, createTelegramDeliverer } from './telegram-deliverer.ts';
+import { createTelegramDeliverer } from './telegram-deliverer.ts';
 import { createFollowUps } from './telegram-follow-up.ts';
 import {
   callerOf,

@@ -1,6 +1,7 @@
 import { type Api, GrammyError, HttpError, InputFile } from 'grammy';
 import { type Deliverer, DeliveryError, type OutboxDelivery } from '../../app/outbox-ports.ts';
 import type { Card, CardChart } from '../../chat/card.ts';
+import { type ChartRenderer, drawChart } from '../../chat/chart-drawing.ts';
 import type { I18n } from '../../chat/i18n.ts';
 import type { TelegramPart } from './telegram-limits.ts';
 import { renderCaption, renderParts } from './telegram-render.ts';
@@ -8,9 +9,6 @@ import { renderCaption, renderParts } from './telegram-render.ts';
 // The outbox's hand into Telegram: posts, edits and DMs through the Bot API. The worker owns
 // retries and pacing, so the Api given here has no retry of its own: a 429 comes back as
 // DeliveryError with Telegram's retry_after, and the worker waits that long.
-
-/** Draws a chart card as a PNG (src/io/aging-chart.ts, handed in by main.ts). */
-export type ChartRenderer = (chart: CardChart) => Promise<Uint8Array>;
 
 export interface TelegramDelivererOptions {
   readonly api: Api;
@@ -114,15 +112,7 @@ export function createTelegramDeliverer(options: TelegramDelivererOptions): Deli
   }
 
   async function sendChart(chatId: string, chart: CardChart, draw: ChartRenderer) {
-    let png: Uint8Array;
-    try {
-      png = await draw(chart);
-    } catch (error) {
-      // A missing font or a drawing bug fails the same way on every attempt.
-      throw new DeliveryError(`chart drawing failed: ${(error as Error).message}`, {
-        permanent: true,
-      });
-    }
+    const png = await drawChart(chart, draw);
     await call('sendPhoto', () =>
       api.sendPhoto(chatId, new InputFile(png, chart.fileName), {
         caption: renderCaption(chart),

@@ -1,11 +1,19 @@
 import type { Api } from 'grammy';
 import type { Message, User } from 'grammy/types';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
-import type { Card, CardForm, CardFormField } from '../../chat/card.ts';
+import type { Card, CardForm } from '../../chat/card.ts';
+import { truncate } from '../../chat/card-text.ts';
+import {
+  answerFollowUp,
+  type FollowUp,
+  followUpSubmission,
+  retryFollowUp,
+  startFollowUp,
+} from '../../chat/follow-up.ts';
 import type { Translate } from '../../chat/i18n.ts';
 import { TELEGRAM_LIMITS as L } from './telegram-limits.ts';
 import { displayName, eventIdOf } from './telegram-parse.ts';
-import { renderQuestion, truncate } from './telegram-render.ts';
+import { renderQuestion } from './telegram-render.ts';
 
 // Telegram has no forms. As at the console, a form that asks for one short answer (the
 // reason for a rejection) is asked as a question the person answers by replying to it
@@ -17,15 +25,9 @@ import { renderQuestion, truncate } from './telegram-render.ts';
 
 export const QUESTION_TTL_MS = 15 * 60_000;
 
-interface Question {
-  readonly form: CardForm;
-  readonly caller: ChatCaller;
+/** A follow-up whose next field was asked in one message, of one person. */
+interface Question extends FollowUp {
   readonly userId: number;
-  /** Still to ask; the first is the one asked. */
-  readonly fields: readonly CardFormField[];
-  readonly values: Readonly<Record<string, string | undefined>>;
-  /** Refused answers are asked once more, then the refusal stands. */
-  readonly retried: boolean;
   readonly expiresAt: number;
 }
 
@@ -46,19 +48,6 @@ export interface FollowUps {
   ask(chatId: number, from: User, form: CardForm, caller: ChatCaller): Promise<void>;
   /** True when the message replied to a question of ours (answered, or told it closed). */
   answer(message: Message, from: User, updateId: number): Promise<boolean>;
-}
-
-const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase();
-
-/** A select takes the option's value or its label, whichever the person typed. */
-function answerFor(field: CardFormField, typed: string): string | undefined {
-  const answer = typed.trim();
-  if (answer === '') return undefined;
-  if (field.kind !== 'select') return answer;
-  const option = field.options?.find(
-    (o) => fold(o.value) === fold(answer) || fold(o.label) === fold(answer),
-  );
-  return option?.value ?? answer;
 }
 
 export function createFollowUps(deps: FollowUpDeps): FollowUps {
@@ -100,13 +89,7 @@ export function createFollowUps(deps: FollowUpDeps): FollowUps {
   }
 
   async function submit(chatId: number, from: User, q: Question, updateId: number) {
-    const result = await bot.submit({
-      ...q.caller,
-      eventId: eventIdOf(updateId),
-      formId: q.form.id,
-      context: q.form.context,
-      values: q.values,
-    });
+    const result = await bot.submit(followUpSubmission(q, eventIdOf(updateId)));
     if (result.kind === 'done') {
       if (!result.card.repeat) await deps.reply(chatId, result.card, q.caller);
       return;
@@ -118,22 +101,14 @@ export function createFollowUps(deps: FollowUpDeps): FollowUps {
       tone: 'error',
     };
     await deps.reply(chatId, card, q.caller);
-    if (!q.retried && refused.length > 0) {
-      await put(chatId, from, { ...q, fields: refused, retried: true });
-    }
+    const again = retryFollowUp(q, result.errors);
+    if (again) await put(chatId, from, again);
   }
 
   return {
     async ask(chatId, from, form, caller) {
       const { eventId: _once, ...asker } = caller;
-      await put(chatId, from, {
-        form,
-        caller: asker,
-        userId: from.id,
-        fields: form.fields.filter((f) => !f.optional),
-        values: {},
-        retried: false,
-      });
+      await put(chatId, from, { ...startFollowUp(form, asker), userId: from.id });
     },
 
     async answer(message, from, updateId) {
@@ -156,11 +131,9 @@ export function createFollowUps(deps: FollowUpDeps): FollowUps {
       // Someone else answering a question put to a colleague is not an answer.
       if (from.id !== q.userId) return true;
       open.delete(k);
-      const [field, ...rest] = q.fields;
-      if (!field) return true;
-      const value = answerFor(field, message.text ?? '');
-      const next = { ...q, fields: rest, values: { ...q.values, [field.id]: value } };
-      if (rest.length > 0) await put(message.chat.id, from, next);
+      if (q.fields.length === 0) return true;
+      const next = answerFollowUp(q, message.text ?? '');
+      if (next.fields.length > 0) await put(message.chat.id, from, next);
       else await submit(message.chat.id, from, next, updateId);
       return true;
     },

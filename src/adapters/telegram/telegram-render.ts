@@ -1,9 +1,8 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import stringWidth from 'string-width';
 import type { Card, CardChart, CardSection, CardTable } from '../../chat/card.ts';
+import { STATUS_DOT as DOT, ELLIPSIS, tableBlocks, truncate } from '../../chat/card-text.ts';
 import type { Translate } from '../../chat/i18n.ts';
-import { renderTable } from '../../chat/text-table.ts';
-import type { StatusColour } from '../../domain/credit.ts';
 import { TELEGRAM_LIMITS as L, type TelegramPart } from './telegram-limits.ts';
 
 // Card → Telegram HTML messages with an inline keyboard. Every text of the core is escaped
@@ -11,8 +10,6 @@ import { TELEGRAM_LIMITS as L, type TelegramPart } from './telegram-limits.ts';
 // <pre> under its headings), so no tag or entity is ever split, and the keyboard rides on the
 // last message. A card past the part budget loses content from the end behind a pointer.
 
-const DOT: Record<StatusColour, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
-const ELLIPSIS = '…';
 /** Stands for the command in the pointer's wording while the rest is escaped. */
 const SLOT = '\u{E000}';
 /** Display columns a row of buttons may take before the next button starts a new row. */
@@ -26,15 +23,6 @@ export function escapeHtml(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
-}
-
-/** At most `max` UTF-16 units, never through a surrogate pair, marked when cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return text.slice(0, end) + ELLIPSIS;
 }
 
 /** Plain text escaped and wrapped, cut before escaping so no entity is ever split. */
@@ -53,31 +41,9 @@ const bold = (html: string) => `<b>${html}</b>`;
 const italic = (html: string) => `<i>${html}</i>`;
 const pre = (lines: readonly string[]) => `<pre>${lines.join('\n')}</pre>`;
 
-/**
- * A table as <pre> blocks of at most `max` characters; a long one continues in the next
- * block under its column headings again. A row is cut at a third of the room, so the
- * headings and at least one row always fit.
- */
+/** A table as <pre> blocks of at most `max` characters (see tableBlocks). */
 function tableUnits(table: CardTable, max: number): string[] {
-  const room = max - pre([]).length;
-  const width = Math.floor((room - 2) / 3);
-  const [columns = '', rule = '', ...rows] = renderTable(table, '').map((line) =>
-    fitted(line, width),
-  );
-  const units: string[] = [];
-  let body: string[] = [];
-  let size = columns.length + 1 + rule.length;
-  for (const row of rows) {
-    if (body.length > 0 && size + 1 + row.length > room) {
-      units.push(pre([columns, rule, ...body]));
-      body = [];
-      size = columns.length + 1 + rule.length;
-    }
-    body.push(row);
-    size += 1 + row.length;
-  }
-  units.push(pre([columns, rule, ...body]));
-  return units;
+  return tableBlocks(table, max, { frame: pre, fit: fitted });
 }
 
 /** A section's units: the heading rides with what it heads, so it never ends a message. */

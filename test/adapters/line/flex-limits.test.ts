@@ -1,49 +1,19 @@
 import type { messagingApi } from '@line/bot-sdk';
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flexViolations, jsonBytes, LINE_LIMITS } from '../../../src/adapters/line/line-limits.ts';
 import { renderCard, renderUpdate } from '../../../src/adapters/line/line-render.ts';
 import { LOCALES, type Locale } from '../../../src/app/locales.ts';
-import type { Bot, ChatRequest } from '../../../src/chat/bot.ts';
 import type { Card } from '../../../src/chat/card.ts';
 import { createI18n } from '../../../src/chat/i18n.ts';
-import { createTestBot } from '../../support/bot.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { adminRequest as request, useDemoLedger } from '../../support/demo-ledger.ts';
+import { extremeCard } from '../../support/extreme-card.ts';
 
 // The acceptance test of the Flex renderer: the largest customer of the demo ledger as the
 // real core words it in each language, a pick list longer than a carousel holds, and a card
 // far past every limit, all reach LINE in a shape it accepts.
 
-let database: TestDatabase;
-let bot: Bot;
-let largest: string;
+const demo = useDemoLedger();
 const i18n = createI18n();
-
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'demo' });
-  bot = createTestBot(database.store);
-  const { rows } = await sql<{ code: string }>`
-    select c.code
-    from customers c
-    order by
-      (select count(*) from invoices i where i.customer_id = c.id)
-      + (select count(*) from contacts k where k.customer_id = c.id)
-      + (select count(*) from promises p where p.customer_id = c.id) desc,
-      c.code
-    limit 1`.execute(database.db);
-  largest = rows[0]?.code ?? '';
-});
-afterAll(async () => {
-  await database?.close();
-});
-
-const request = (text: string, locale: Locale): ChatRequest => ({
-  identity: { platform: 'console', externalId: `tester-${locale}` },
-  displayName: 'Tester',
-  text,
-  channelLocale: locale,
-  defaultRole: 'admin',
-});
 
 type Json = Record<string, unknown>;
 
@@ -68,18 +38,18 @@ const contents = (message: messagingApi.FlexMessage) =>
 
 describe('the largest demo customer on LINE', () => {
   it('is C0031, the busiest ledger of the demo', () => {
-    expect(largest).toBe('C0031');
+    expect(demo.largest).toBe('C0031');
   });
 
   it.each(LOCALES)(
     'breaks no Flex limit in %s and keeps every figure and button',
     async (locale) => {
       const t = i18n.t(locale);
-      const caller = request(`/credit ${largest}`, locale);
-      const card = await bot.handle(caller);
+      const caller = request(`/credit ${demo.largest}`, locale);
+      const card = await demo.bot.handle(caller);
       expect(card.tone).not.toBe('error');
-      const tokens = await bot.actionTokens(card, caller);
-      const message = renderCard(card, { tokens, t, fullView: `/credit ${largest}` });
+      const tokens = await demo.bot.actionTokens(card, caller);
+      const message = renderCard(card, { tokens, t, fullView: `/credit ${demo.largest}` });
 
       expect(flexViolations([message])).toEqual([]);
       expect(message.contents.type).toBe('bubble');
@@ -93,7 +63,7 @@ describe('the largest demo customer on LINE', () => {
         expect(texts).toContain(value);
       }
       // The whole card fits: nothing was cut.
-      expect(texts).not.toContain(t('line.truncated', { command: `/credit ${largest}` }));
+      expect(texts).not.toContain(t('line.truncated', { command: `/credit ${demo.largest}` }));
       expect(data).toEqual(tokens);
       expect(message.altText.length).toBeLessThanOrEqual(LINE_LIMITS.altText);
       expect(message.altText).toContain(card.title);
@@ -101,7 +71,7 @@ describe('the largest demo customer on LINE', () => {
   );
 
   it.each(LOCALES)('shows its contact form as the typed grammar in %s', async (locale) => {
-    const card = await bot.handle(request(`/credit log ${largest}`, locale));
+    const card = await demo.bot.handle(request(`/credit log ${demo.largest}`, locale));
     expect(card.form).toBeDefined();
     const message = renderCard(card, { tokens: [], t: i18n.t(locale) });
     expect(flexViolations([message])).toEqual([]);
@@ -137,8 +107,8 @@ describe('a pick list', () => {
 
   it('from the demo ledger (ミドリ) offers both customers', async () => {
     const caller = request('/credit ミドリ', 'ja');
-    const card = await bot.handle(caller);
-    const tokens2 = await bot.actionTokens(card, caller);
+    const card = await demo.bot.handle(caller);
+    const tokens2 = await demo.bot.actionTokens(card, caller);
     const message = renderCard(card, { tokens: tokens2, t: i18n.t('ja') });
     expect(flexViolations([message])).toEqual([]);
     expect((message.contents as messagingApi.FlexCarousel).contents).toHaveLength(3);
@@ -146,45 +116,28 @@ describe('a pick list', () => {
   });
 });
 
-const SAMPLE: Record<Locale, string> = {
-  en: 'Receivable overdue, dispute & <escalation> pending ',
-  ja: '売掛金の回収遅延・与信限度額の見直し＆<督促>対応中 ',
-  zh: '应收账款逾期催收、信用额度复核＆<审批>进行中 ',
-};
-
 /** Far past every limit: a 400-character title, 37 long fields, 30 big tables, 200 lines. */
-function extremeCard(locale: Locale): Card {
-  const say = (n: number, seed = '') => `${seed}${SAMPLE[locale].repeat(n)}`.slice(0, n);
-  return {
-    title: say(400, '★'),
-    subtitle: say(300),
-    status: { colour: 'red', label: say(200) },
-    fields: Array.from({ length: 37 }, (_, i) => ({ label: say(40, `${i} `), value: say(2500) })),
-    sections: Array.from({ length: 30 }, (_, s) => ({
-      heading: say(100, `${s} `),
-      table: {
-        columns: ['#', say(12), say(12), say(12), say(12)],
-        rows: Array.from({ length: 40 }, (_, r) => [`${r}`, say(20), `¥${r * 1234}`, '', `${r}%`]),
-        align: ['right', 'left', 'right', 'right', 'right'] as const,
-      },
-      lines: [say(300)],
-    })),
-    lines: Array.from({ length: 200 }, (_, i) => say(500, `${i} `)),
-    actions: Array.from({ length: 6 }, (_, i) => ({
-      label: say(120, `${i} `),
-      command: `/credit log C${i}`,
-      ...(i === 0 ? { style: 'primary' as const } : i === 1 ? { style: 'danger' as const } : {}),
-    })),
-    footer: say(2500),
-  };
-}
+const extreme = (locale: Locale) =>
+  extremeCard(locale, {
+    colour: 'red',
+    sectionLine: 300,
+    line: 500,
+    actions: 6,
+    style: (i) => (i === 0 ? 'primary' : i === 1 ? 'danger' : undefined),
+    // Five columns read as a block per row on a phone; an empty cell still needs a text.
+    table: (say) => ({
+      columns: ['#', say(12), say(12), say(12), say(12)],
+      rows: Array.from({ length: 40 }, (_, r) => [`${r}`, say(20), `¥${r * 1234}`, '', `${r}%`]),
+      align: ['right', 'left', 'right', 'right', 'right'],
+    }),
+  });
 
 describe('a card far past every LINE limit', () => {
   const tokens = Array.from({ length: 6 }, (_, i) => `tok${String(i).padStart(13, '0')}`);
 
   it.each(LOCALES)('is shortened to one bubble, keeping title and buttons, in %s', (locale) => {
     const t = i18n.t(locale);
-    const card = extremeCard(locale);
+    const card = extreme(locale);
     const message = renderCard(card, { tokens, t, fullView: '/credit C0031' });
 
     expect(flexViolations([message])).toEqual([]);
@@ -199,7 +152,7 @@ describe('a card far past every LINE limit', () => {
 
   it('as an update is a short follow-up with the status and the buttons', () => {
     const t = i18n.t('ja');
-    const card = extremeCard('ja');
+    const card = extreme('ja');
     const message = renderUpdate(card, { tokens, t });
     expect(flexViolations([message])).toEqual([]);
     const { texts, data } = contents(message);

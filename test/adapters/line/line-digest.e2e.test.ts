@@ -4,11 +4,9 @@ import { createLineAdapter } from '../../../src/adapters/line/index.ts';
 import { addSubscription } from '../../../src/app/channels.ts';
 import { DeliveryError, type OutboxDelivery } from '../../../src/app/outbox-ports.ts';
 import type { Logger } from '../../../src/app/ports.ts';
-import { createJobRunStore } from '../../../src/db/job-run-repository.ts';
 import { digestJob } from '../../../src/jobs/digest-job.ts';
-import { createScheduler } from '../../../src/jobs/scheduler.ts';
-import { quietLogger } from '../../support/bot.ts';
 import { LINE_SECRET, LINE_TOKEN, type LineBot, startLineBot } from '../../support/line-bot.ts';
+import { schedulerReplicas, tickAll } from '../../support/replicas.ts';
 
 // The morning digest in a LINE group: queued by the scheduler, pushed by the outbox worker
 // through the LINE deliverer as one Flex message (the aging chart has no image host on LINE,
@@ -34,14 +32,14 @@ async function subscribe(chatId: string, locale: 'ja' | 'en') {
 }
 
 async function queueDigests(): Promise<void> {
-  const scheduler = createScheduler({
-    jobs: [digestJob(line.core)],
-    store: createJobRunStore(line.database.db),
-    clock: line.core.clock,
-    logger: quietLogger,
-    instanceId: 'test',
-  });
-  await scheduler.tick();
+  await tickAll(
+    schedulerReplicas({
+      jobs: [digestJob(line.core)],
+      db: line.database.db,
+      clock: line.core.clock,
+      instances: ['test'],
+    }),
+  );
 }
 
 const rows = (chatId: string) =>

@@ -1,52 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeLine, startFakeLine } from '../../support/fake-line.ts';
 import { lineJson, sign, textEvent } from '../../support/line-bot.ts';
-import { cleanEnv, finish, run, start } from '../../support/process.ts';
+import {
+  cleanEnv,
+  finish,
+  freePort,
+  listeningAt,
+  run,
+  start,
+  tempDataDir,
+} from '../../support/process.ts';
 
 // `npm start` with LINE credentials: the real process serves /line/webhook on its one HTTP
 // server and answers through the SDK; `npx creditops line quota` reads the month from LINE.
 
 const SECRET = 'process-line-channel-secret-0123';
 const TOKEN = 'process-line-access-token';
+const dir = tempDataDir('creditops-line-');
 let fake: FakeLine;
-let dir: string;
 
 beforeAll(async () => {
   fake = await startFakeLine(TOKEN);
-  dir = mkdtempSync(join(tmpdir(), 'creditops-line-'));
 });
 afterAll(async () => {
   await fake?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function listening(child: ReturnType<typeof start>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stderr.on('data', (d: Buffer) => {
-      seen += d.toString();
-      const url = /(http:\/\/\S+\/line\/webhook)/.exec(seen)?.[1];
-      if (url) resolve(url);
-    });
-    child.on('close', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
-  });
-}
 
 const env = (extra: Record<string, string> = {}) =>
   cleanEnv({
@@ -61,7 +39,7 @@ describe('npm start with LINE credentials', () => {
   it('answers a signed webhook through LINE, and stops on SIGTERM', async () => {
     const child = start('src/main.ts', [], env({ PORT: String(await freePort()) }));
     const done = finish(child);
-    const endpoint = (await listening(child)).replace('localhost', '127.0.0.1');
+    const endpoint = (await listeningAt(child, '/line/webhook')).replace('localhost', '127.0.0.1');
     const raw = lineJson({
       destination: 'Ubot',
       events: [textEvent('/credit help', { userId: 'U0123456789abcdef', replyToken: 'rt-proc' })],

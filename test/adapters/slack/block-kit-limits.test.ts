@@ -1,49 +1,18 @@
 import type { types } from '@slack/bolt';
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blockKitViolations } from '../../../src/adapters/slack/slack-limits.ts';
 import { renderMessage, renderModal } from '../../../src/adapters/slack/slack-render.ts';
 import { LOCALES, type Locale } from '../../../src/app/locales.ts';
-import type { Bot, ChatRequest } from '../../../src/chat/bot.ts';
-import type { Card } from '../../../src/chat/card.ts';
 import { createI18n } from '../../../src/chat/i18n.ts';
-import { createTestBot } from '../../support/bot.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { adminRequest as request, useDemoLedger } from '../../support/demo-ledger.ts';
+import { extremeCard } from '../../support/extreme-card.ts';
 
 // The acceptance test of the Slack renderer: the largest customer of the demo ledger, as the
 // real core words it in each language, and a card far past every limit, both reach Slack
 // in a shape it accepts.
 
-let database: TestDatabase;
-let bot: Bot;
-let largest: string;
+const demo = useDemoLedger();
 const i18n = createI18n();
-
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'demo' });
-  bot = createTestBot(database.store);
-  const { rows } = await sql<{ code: string }>`
-    select c.code
-    from customers c
-    order by
-      (select count(*) from invoices i where i.customer_id = c.id)
-      + (select count(*) from contacts k where k.customer_id = c.id)
-      + (select count(*) from promises p where p.customer_id = c.id) desc,
-      c.code
-    limit 1`.execute(database.db);
-  largest = rows[0]?.code ?? '';
-});
-afterAll(async () => {
-  await database?.close();
-});
-
-const request = (text: string, locale: Locale): ChatRequest => ({
-  identity: { platform: 'console', externalId: `tester-${locale}` },
-  displayName: 'Tester',
-  text,
-  channelLocale: locale,
-  defaultRole: 'admin',
-});
 
 const allTexts = (blocks: readonly types.KnownBlock[]): string[] =>
   blocks.flatMap((b) => {
@@ -60,11 +29,15 @@ const buttonValues = (blocks: readonly types.KnownBlock[]) =>
 describe('the largest demo customer on Slack', () => {
   it.each(LOCALES)('breaks no Block Kit limit in %s', async (locale) => {
     const t = i18n.t(locale);
-    const caller = request(`/credit ${largest} `, locale);
-    const card = await bot.handle(caller);
+    const caller = request(`/credit ${demo.largest} `, locale);
+    const card = await demo.bot.handle(caller);
     expect(card.tone).not.toBe('error');
-    const tokens = await bot.actionTokens(card, caller);
-    const { text, blocks } = renderMessage(card, { tokens, t, fullView: `/credit ${largest}` });
+    const tokens = await demo.bot.actionTokens(card, caller);
+    const { text, blocks } = renderMessage(card, {
+      tokens,
+      t,
+      fullView: `/credit ${demo.largest}`,
+    });
 
     expect(blockKitViolations('message', blocks)).toEqual([]);
     expect(text.length).toBeLessThanOrEqual(3000);
@@ -79,7 +52,7 @@ describe('the largest demo customer on Slack', () => {
   });
 
   it.each(LOCALES)('opens the contact form as a modal Slack accepts in %s', async (locale) => {
-    const card = await bot.handle(request(`/credit log ${largest}`, locale));
+    const card = await demo.bot.handle(request(`/credit log ${demo.largest}`, locale));
     expect(card.form).toBeDefined();
     if (!card.form) return;
     const view = renderModal(card.form, {
@@ -91,50 +64,22 @@ describe('the largest demo customer on Slack', () => {
   });
 });
 
-const SAMPLE: Record<Locale, string> = {
-  en: 'Receivable overdue, dispute & <escalation> pending ',
-  ja: '売掛金の回収遅延・与信限度額の見直し＆<督促>対応中 ',
-  zh: '应收账款逾期催收、信用额度复核＆<审批>进行中 ',
-};
-
 /** Far past every limit: 400-character title, 37 long fields, 30 big tables, 200 lines, 40 actions. */
-function extremeCard(locale: Locale): Card {
-  const say = (n: number, seed = '') => `${seed}${SAMPLE[locale].repeat(n)}`.slice(0, n);
-  return {
-    title: say(400, '★'),
-    subtitle: say(300),
-    status: { colour: 'yellow', label: say(200) },
-    fields: Array.from({ length: 37 }, (_, i) => ({ label: say(40, `${i} `), value: say(2500) })),
-    sections: Array.from({ length: 30 }, (_, s) => ({
-      heading: say(100, `${s} `),
-      table: {
-        columns: ['#', say(12), say(12), say(12)],
-        rows: Array.from({ length: 40 }, (_, r) => [
-          `${r}`,
-          say(20),
-          `¥${(r * 1_234_567).toLocaleString('en')}`,
-          `${r * 7}%`,
-        ]),
-        align: ['right', 'left', 'right', 'right'] as const,
-      },
-      lines: [say(300)],
-    })),
-    lines: Array.from({ length: 200 }, (_, i) => say(500, `${i} `)),
-    actions: Array.from({ length: 40 }, (_, i) => ({
-      label: say(120, `${i} `),
-      command: `/credit log C${i}`,
-      ...(i === 0 ? { style: 'primary' as const } : {}),
-    })),
-    footer: say(2500),
-  };
-}
+const extreme = (locale: Locale) =>
+  extremeCard(locale, {
+    colour: 'yellow',
+    sectionLine: 300,
+    line: 500,
+    actions: 40,
+    style: (i) => (i === 0 ? 'primary' : undefined),
+  });
 
 describe('a card far past every Slack limit', () => {
   const tokens = Array.from({ length: 40 }, (_, i) => `tok_${i}_${'x'.repeat(40)}`);
 
   it.each(LOCALES)('is shortened to fit, keeping header and buttons, in %s', (locale) => {
     const t = i18n.t(locale);
-    const card = extremeCard(locale);
+    const card = extreme(locale);
     const { text, blocks } = renderMessage(card, { tokens, t, fullView: '/credit C0001' });
 
     expect(blockKitViolations('message', blocks)).toEqual([]);
@@ -154,7 +99,7 @@ describe('a card far past every Slack limit', () => {
 
   it.each(LOCALES)('says it was shortened even with no command to point to, in %s', (locale) => {
     const t = i18n.t(locale);
-    const { blocks } = renderMessage(extremeCard(locale), { tokens, t });
+    const { blocks } = renderMessage(extreme(locale), { tokens, t });
     expect(blockKitViolations('message', blocks)).toEqual([]);
     expect(allTexts(blocks)).toContain(t('slack.truncated_plain'));
   });

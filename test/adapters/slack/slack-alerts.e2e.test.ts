@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSubscription } from '../../../src/app/channels.ts';
-import { createJobRunStore } from '../../../src/db/job-run-repository.ts';
 import { alertJobs } from '../../../src/jobs/alerts-job.ts';
-import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { insertLedger } from '../../app/ledger-fixture.ts';
-import { quietLogger } from '../../support/bot.ts';
+import { schedulerReplicas, tickAll } from '../../support/replicas.ts';
 import { type SlackBot, startSlackBot } from '../../support/slack-bot.ts';
 import {
   plainTextInputValue,
@@ -81,17 +79,13 @@ describe('alerts in Slack', () => {
   let blocks: Block[][] = [];
 
   it('posts the red alerts of the daily evaluation to the subscribed channel, once', async () => {
-    const instances = ['a', 'b'].map((instanceId) =>
-      createScheduler({
-        jobs: alertJobs(slack.core),
-        store: createJobRunStore(slack.database.db),
-        clock: slack.core.clock,
-        logger: quietLogger,
-        instanceId,
-      }),
-    );
-    await Promise.all(instances.map((s) => s.tick()));
-    await Promise.all(instances.map((s) => s.tick()));
+    const instances = schedulerReplicas({
+      jobs: alertJobs(slack.core),
+      db: slack.database.db,
+      clock: slack.core.clock,
+    });
+    await tickAll(instances);
+    await tickAll(instances);
     await slack.deliver();
     const posts = slack.fake
       .callsTo('chat.postMessage')

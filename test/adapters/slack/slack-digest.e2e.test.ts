@@ -9,6 +9,7 @@ import { digestJob } from '../../../src/jobs/digest-job.ts';
 import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { quietLogger } from '../../support/bot.ts';
 import { TEST_NOW } from '../../support/constants.ts';
+import { schedulerReplicas, tickAll } from '../../support/replicas.ts';
 import { type SlackBot, startSlackBot } from '../../support/slack-bot.ts';
 
 // The morning digest in Slack: three bot instances on one database reach each channel's
@@ -47,17 +48,14 @@ afterAll(async () => {
 
 describe('the daily digest', () => {
   it('is posted once per channel, in its language, however many instances tick', async () => {
-    const instances = ['a', 'b', 'c'].map((id) =>
-      createScheduler({
-        jobs: [digestJob(slack.core)],
-        store: createJobRunStore(slack.database.db),
-        clock: slack.core.clock,
-        logger: quietLogger,
-        instanceId: id,
-      }),
-    );
-    await Promise.all(instances.map((s) => s.tick()));
-    await Promise.all(instances.map((s) => s.tick()));
+    const instances = schedulerReplicas({
+      jobs: [digestJob(slack.core)],
+      db: slack.database.db,
+      clock: slack.core.clock,
+      instances: ['a', 'b', 'c'],
+    });
+    await tickAll(instances);
+    await tickAll(instances);
     await slack.deliver();
 
     const posts = (channel: string) =>

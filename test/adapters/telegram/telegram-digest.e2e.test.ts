@@ -4,11 +4,9 @@ import { visibleText } from '../../../src/adapters/telegram/telegram-limits.ts';
 import { addSubscription } from '../../../src/app/channels.ts';
 import type { OutboxDelivery } from '../../../src/app/outbox-ports.ts';
 import type { Card } from '../../../src/chat/card.ts';
-import { createJobRunStore } from '../../../src/db/job-run-repository.ts';
 import { digestJob } from '../../../src/jobs/digest-job.ts';
-import { createScheduler } from '../../../src/jobs/scheduler.ts';
-import { quietLogger } from '../../support/bot.ts';
 import { parseTelegramHtml } from '../../support/fake-telegram.ts';
+import { schedulerReplicas, tickAll } from '../../support/replicas.ts';
 import {
   messageUpdate,
   startTelegramBot,
@@ -75,17 +73,13 @@ describe('the daily digest in a Telegram group', () => {
   });
 
   it('is sent once per group by the outbox worker, in the group’s language', async () => {
-    const instances = ['a', 'b'].map((id) =>
-      createScheduler({
-        jobs: [digestJob(tg.core)],
-        store: createJobRunStore(tg.database.db),
-        clock: tg.core.clock,
-        logger: quietLogger,
-        instanceId: id,
-      }),
-    );
-    await Promise.all(instances.map((s) => s.tick()));
-    await Promise.all(instances.map((s) => s.tick()));
+    const instances = schedulerReplicas({
+      jobs: [digestJob(tg.core)],
+      db: tg.database.db,
+      clock: tg.core.clock,
+    });
+    await tickAll(instances);
+    await tickAll(instances);
     expect(await tg.deliver()).toBeGreaterThan(0);
 
     const tokyo = digestTexts(TOKYO);

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TELEGRAM_LIMITS,
   type TelegramPart,
@@ -9,39 +8,19 @@ import {
 import { commandMenus } from '../../../src/adapters/telegram/telegram-parse.ts';
 import { renderParts } from '../../../src/adapters/telegram/telegram-render.ts';
 import { LOCALES, type Locale } from '../../../src/app/locales.ts';
-import type { Bot, ChatRequest } from '../../../src/chat/bot.ts';
+import type { ChatRequest } from '../../../src/chat/bot.ts';
 import type { Card } from '../../../src/chat/card.ts';
 import { createI18n } from '../../../src/chat/i18n.ts';
-import { createTestBot } from '../../support/bot.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { useDemoLedger } from '../../support/demo-ledger.ts';
+import { extremeCard } from '../../support/extreme-card.ts';
 
 // The acceptance test of the Telegram renderer: the largest customer of the demo ledger, as
 // the real core words it in each language, and a card far past every limit, both reach
 // Telegram as messages it accepts — HTML that parses, at most 4,096 characters each, the
 // keyboard on the last, every callback_data within 64 bytes.
 
-let database: TestDatabase;
-let bot: Bot;
-let largest: string;
+const demo = useDemoLedger();
 const i18n = createI18n();
-
-beforeAll(async () => {
-  database = await createTestDatabase({ base: 'demo' });
-  bot = createTestBot(database.store);
-  const { rows } = await sql<{ code: string }>`
-    select c.code
-    from customers c
-    order by
-      (select count(*) from invoices i where i.customer_id = c.id)
-      + (select count(*) from contacts k where k.customer_id = c.id)
-      + (select count(*) from promises p where p.customer_id = c.id) desc,
-      c.code
-    limit 1`.execute(database.db);
-  largest = rows[0]?.code ?? '';
-});
-afterAll(async () => {
-  await database?.close();
-});
 
 const request = (text: string, locale: Locale): ChatRequest => ({
   identity: { platform: 'telegram', externalId: `9100${LOCALES.indexOf(locale)}` },
@@ -62,11 +41,11 @@ const callbackData = (parts: readonly TelegramPart[]) =>
 describe('the largest demo customer on Telegram', () => {
   it.each(LOCALES)('breaks no Telegram limit in %s', async (locale) => {
     const t = i18n.t(locale);
-    const caller = request(`/credit ${largest}`, locale);
-    const card = await bot.handle(caller);
+    const caller = request(`/credit ${demo.largest}`, locale);
+    const card = await demo.bot.handle(caller);
     expect(card.tone).not.toBe('error');
-    const tokens = await bot.actionTokens(card, caller);
-    const parts = renderParts(card, { tokens, t, fullView: `/credit ${largest}` });
+    const tokens = await demo.bot.actionTokens(card, caller);
+    const parts = renderParts(card, { tokens, t, fullView: `/credit ${demo.largest}` });
 
     expect(telegramViolations(parts)).toEqual([]);
     for (const part of parts) expect(part.text.length).toBeLessThanOrEqual(4096);
@@ -84,42 +63,16 @@ describe('the largest demo customer on Telegram', () => {
   });
 });
 
-const SAMPLE: Record<Locale, string> = {
-  en: 'Receivable overdue, dispute & <escalation> "pending" ',
-  ja: '売掛金の回収遅延・与信限度額の見直し＆<督促>対応中 ',
-  zh: '应收账款逾期催收、信用额度复核＆<审批>进行中 ',
-};
-
 /** Far past every limit: long title, 37 long fields, 30 big tables, 200 lines, 140 actions. */
-function extremeCard(locale: Locale): Card {
-  const say = (n: number, seed = '') => `${seed}${SAMPLE[locale].repeat(n)}`.slice(0, n);
-  return {
-    title: say(400, '★'),
-    subtitle: say(300),
-    status: { colour: 'red', label: say(200) },
-    fields: Array.from({ length: 37 }, (_, i) => ({ label: say(40, `${i} `), value: say(2500) })),
-    sections: Array.from({ length: 30 }, (_, s) => ({
-      heading: say(100, `${s} `),
-      table: {
-        columns: ['#', say(12), say(12), say(12)],
-        rows: Array.from({ length: 40 }, (_, r) => [
-          `${r}`,
-          say(20),
-          `¥${(r * 1_234_567).toLocaleString('en')}`,
-          `${r * 7}%`,
-        ]),
-        align: ['right', 'left', 'right', 'right'] as const,
-      },
-      lines: [say(5000)],
-    })),
-    lines: Array.from({ length: 200 }, (_, i) => say(5000, `${i} `)),
-    actions: Array.from({ length: 140 }, (_, i) => ({
-      label: say(120, `${i} `),
-      command: `/credit log C${i}`,
-    })),
-    footer: say(2500),
-  };
-}
+const extreme = (locale: Locale) =>
+  extremeCard(locale, {
+    colour: 'red',
+    sectionLine: 5000,
+    line: 5000,
+    actions: 140,
+    // Telegram's HTML mode escapes the double quote too.
+    ...(locale === 'en' ? { sample: 'Receivable overdue, dispute & <escalation> "pending" ' } : {}),
+  });
 
 describe('a card far past every Telegram limit', () => {
   const tokens = Array.from(
@@ -131,7 +84,7 @@ describe('a card far past every Telegram limit', () => {
     'is shortened to the part budget, keeping title and buttons, in %s',
     (locale) => {
       const t = i18n.t(locale);
-      const card = extremeCard(locale);
+      const card = extreme(locale);
       const parts = renderParts(card, { tokens, t, fullView: '/credit C0031' });
 
       expect(telegramViolations(parts)).toEqual([]);
@@ -151,14 +104,14 @@ describe('a card far past every Telegram limit', () => {
 
   it.each(LOCALES)('says it was shortened even with no command to point to, in %s', (locale) => {
     const t = i18n.t(locale);
-    const parts = renderParts(extremeCard(locale), { tokens, t });
+    const parts = renderParts(extreme(locale), { tokens, t });
     expect(telegramViolations(parts)).toEqual([]);
     expect(shown(parts)).toContain(t('telegram.truncated_plain'));
   });
 
   it('fits an edit into the messages the card was posted in', () => {
     const t = i18n.t('en');
-    const parts = renderParts(extremeCard('en'), { tokens, t, maxParts: 2 });
+    const parts = renderParts(extreme('en'), { tokens, t, maxParts: 2 });
     expect(parts).toHaveLength(2);
     expect(telegramViolations(parts)).toEqual([]);
   });

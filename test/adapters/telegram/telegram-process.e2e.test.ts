@@ -1,41 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeTelegram, startFakeTelegram } from '../../support/fake-telegram.ts';
-import { cleanEnv, finish, run, start } from '../../support/process.ts';
+import { cleanEnv, finish, freePort, run, start, tempDataDir } from '../../support/process.ts';
 import { messageUpdate, privateChat, TELEGRAM_TOKEN } from '../../support/telegram-bot.ts';
 
 // `npm start` with a Telegram token: the real process, long polling without a public URL, a
 // webhook on its one HTTP server with one.
 
 const SECRET = 'process-webhook-secret_0123456789';
+const dir = tempDataDir('creditops-telegram-');
 let fake: FakeTelegram;
-let dir: string;
 
 beforeAll(async () => {
   fake = await startFakeTelegram(TELEGRAM_TOKEN);
-  dir = mkdtempSync(join(tmpdir(), 'creditops-telegram-'));
 });
 afterAll(async () => {
   await fake?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => fake.reset());
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const env = (extra: Record<string, string>) =>
   cleanEnv({
