@@ -7,6 +7,7 @@ import {
 import type { Identity } from '../../src/app/ports.ts';
 import type { Role } from '../../src/domain/credit.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createPerson } from '../support/people.ts';
 
 // The admins' warning that LINE pushes are running out: once a month per threshold, however
 // often and from however many replicas the LINE adapter reports it, on a real engine.
@@ -25,26 +26,7 @@ beforeEach(async () => {
   await database.db.deleteFrom('users').execute();
 });
 
-async function user(role: Role, ...identities: Identity[]) {
-  const [first, ...more] = identities;
-  if (!first) throw new Error('a user needs an identity');
-  const created = await database.store.users.create({
-    identity: first,
-    displayName: `${role} ${first.externalId}`,
-    role,
-  });
-  for (const identity of more) {
-    await database.db
-      .insertInto('platform_identities')
-      .values({
-        user_id: created.id,
-        platform: identity.platform,
-        external_id: identity.externalId,
-      })
-      .execute();
-  }
-  return created;
-}
+const user = (role: Role, ...identities: Identity[]) => createPerson(database, role, ...identities);
 
 /** Two admins (one also on Slack) and a credit manager, who is not told. */
 async function team(): Promise<void> {

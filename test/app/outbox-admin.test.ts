@@ -8,6 +8,7 @@ import type { Role } from '../../src/domain/credit.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import { TEST_NOW } from '../support/constants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createPerson } from '../support/people.ts';
 
 // Who hears of a dead message, and what an operator sees and sends again, on a real engine.
 
@@ -26,26 +27,7 @@ beforeEach(async () => {
   await database.db.deleteFrom('users').execute();
 });
 
-async function user(role: Role, ...identities: Identity[]) {
-  const [first, ...more] = identities;
-  if (!first) throw new Error('a user needs an identity');
-  const created = await database.store.users.create({
-    identity: first,
-    displayName: `${role} ${first.externalId}`,
-    role,
-  });
-  for (const identity of more) {
-    await database.db
-      .insertInto('platform_identities')
-      .values({
-        user_id: created.id,
-        platform: identity.platform,
-        external_id: identity.externalId,
-      })
-      .execute();
-  }
-  return created;
-}
+const user = (role: Role, ...identities: Identity[]) => createPerson(database, role, ...identities);
 
 const dead = (platform: string, payload: Record<string, unknown> = { type: 'digest' }) => ({
   delivery: {
