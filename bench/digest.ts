@@ -14,15 +14,15 @@ import {
   portfolioReviews,
 } from '../src/app/digest-portfolio.ts';
 import { DEFAULT_POLICY } from '../src/app/policy.ts';
-import type { Logger } from '../src/app/ports.ts';
 import { agingReport } from '../src/app/reports.ts';
 import { createBot } from '../src/chat/bot.ts';
 import { createI18n } from '../src/chat/i18n.ts';
-import { type Database, openEmbeddedDatabase, openServerDatabase } from '../src/db/connection.ts';
+import type { Database } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { createStore } from '../src/db/store.ts';
 import { CURRENCIES, OWNER_NAMES, SEGMENTS } from './digest-book.ts';
 import { generateLedger, loadLedger } from './digest-ledger.ts';
+import { log, openBenchDatabase, percentile, quiet } from './support.ts';
 
 // `npm run bench:digest [-- --customers N --invoices N --channels N]`: the morning digests of
 // every subscribed channel, rendered as the outbox worker renders them (the bot's outbox
@@ -53,35 +53,6 @@ const BATCH = 10;
 const REPEATS = 11;
 const TARGET_SECONDS = 30;
 const TARGET_RATIO = 1.5;
-
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function open(dir: string) {
-  if (!server) {
-    const database = await openEmbeddedDatabase({
-      dataDir: join(dir, 'data'),
-      lockHolder: 'bench',
-    });
-    return { database, engine: 'embedded PGlite', cleanup: () => database.close() };
-  }
-  const name = `creditops_bench_${Date.now()}`;
-  const admin = openServerDatabase({ url: server, poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin.db);
-  const target = new URL(server);
-  target.pathname = `/${name}`;
-  // The pool main.ts opens by default.
-  const database: Database = openServerDatabase({ url: target.toString(), poolSize: 10 });
-  return {
-    database,
-    engine: 'PostgreSQL server',
-    async cleanup() {
-      await database.close();
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
-      await admin.close();
-    },
-  };
-}
 
 /**
  * Channel subscriptions as a company would set them up: most channels take the whole book or
@@ -140,9 +111,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - started };
 }
 
-const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
-const percentile = (xs: readonly number[], p: number) =>
-  sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 /**
@@ -308,7 +276,7 @@ async function main() {
   try {
     log(`generating ${CUSTOMERS} customers, ${INVOICES} invoices…`);
     const ledger = await generateLedger(dir, { customers: CUSTOMERS, invoices: INVOICES }, AS_OF);
-    const { database, engine, cleanup } = await open(dir);
+    const { database, engine, cleanup } = await openBenchDatabase(dir, 10);
     try {
       await migrateToLatest(database.db);
       const load = await timed(() => loadLedger(database, ledger, (t) => log(`loading ${t}…`)));

@@ -11,10 +11,10 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { type Database, openEmbeddedDatabase, openServerDatabase } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { createStore } from '../src/db/store.ts';
 import { importCsv } from '../src/io/csv-import.ts';
+import { openBenchDatabase } from './support.ts';
 
 // `npm run bench:import [-- --rows N]`: invoice rows per second through `creditops import`
 // (parse, validate, resolve customers, upsert with change detection) next to the floor: a
@@ -108,34 +108,6 @@ async function resolve(dir: string, ids: ReadonlyMap<string, number>) {
   return resolved;
 }
 
-async function open(
-  dir: string,
-): Promise<{ database: Database; engine: string; cleanup: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
-    const database = await openEmbeddedDatabase({
-      dataDir: join(dir, 'data'),
-      lockHolder: 'bench',
-    });
-    return { database, engine: 'embedded PGlite', cleanup: () => database.close() };
-  }
-  const name = `creditops_bench_${Date.now()}`;
-  const admin = openServerDatabase({ url, poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin.db);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const database = openServerDatabase({ url: target.toString(), poolSize: 4 });
-  return {
-    database,
-    engine: 'PostgreSQL server',
-    async cleanup() {
-      await database.close();
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
-      await admin.close();
-    },
-  };
-}
-
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const started = performance.now();
   const value = await work();
@@ -147,7 +119,7 @@ async function main() {
   try {
     process.stderr.write(`generating ${ROWS.toLocaleString('en')} invoice rows…\n`);
     const files = await generate(dir);
-    const { database, engine, cleanup } = await open(dir);
+    const { database, engine, cleanup } = await openBenchDatabase(dir, 4);
     try {
       await migrateToLatest(database.db);
       const store = createStore(database.db);

@@ -2,12 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { createSlackAdapter, SLACK_EVENTS_PATH } from '../src/adapters/slack/index.ts';
-import type { Logger } from '../src/app/ports.ts';
 import { type BotDeps, createBot } from '../src/chat/bot.ts';
 import { createI18n } from '../src/chat/i18n.ts';
-import { type Database, openEmbeddedDatabase, openServerDatabase } from '../src/db/connection.ts';
+import type { Database } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { createStore } from '../src/db/store.ts';
 import { createHttpApp, startHttpServer } from '../src/http/server.ts';
@@ -17,6 +15,7 @@ import { generateLedger, loadLedger } from './digest-ledger.ts';
 import { drawQueries, type LookupQuery, nameCustomers, type QueryKind } from './lookup-book.ts';
 import { FLOOR_PATH, floorRoute } from './lookup-floor.ts';
 import { startBenchSlack } from './lookup-slack.ts';
+import { log, openBenchDatabase, percentile, quiet } from './support.ts';
 
 // `npm run bench:lookup [-- --customers N --invoices N --requests N]`: `/credit <name>` end to
 // end over HTTP, as Slack sends it: a signed slash command POSTed to the bot's one server,
@@ -48,38 +47,6 @@ const NOW = new Date('2026-11-23T01:00:00Z');
 const SECRET = 'bench-signing-secret-5f4dcc3b5aa765d6';
 const KINDS: readonly QueryKind[] = ['code', 'kana', 'romaji', 'partial'];
 
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function open(dir: string) {
-  if (!server) {
-    const database = await openEmbeddedDatabase({
-      dataDir: join(dir, 'data'),
-      lockHolder: 'bench',
-    });
-    return { database, engine: 'embedded PGlite', cleanup: () => database.close() };
-  }
-  const name = `creditops_bench_${Date.now()}`;
-  const admin = openServerDatabase({ url: server, poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin.db);
-  const target = new URL(server);
-  target.pathname = `/${name}`;
-  // The pool main.ts opens by default.
-  const database: Database = openServerDatabase({ url: target.toString(), poolSize: 10 });
-  return {
-    database,
-    engine: 'PostgreSQL server',
-    async cleanup() {
-      await database.close();
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
-      await admin.close();
-    },
-  };
-}
-
-const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
-const percentile = (xs: readonly number[], p: number) =>
-  sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 interface Sample {
@@ -240,7 +207,7 @@ async function main() {
   try {
     log(`generating ${CUSTOMERS} customers, ${INVOICES} invoices…`);
     const ledger = await generateLedger(dir, { customers: CUSTOMERS, invoices: INVOICES }, AS_OF);
-    const { database, engine, cleanup } = await open(dir);
+    const { database, engine, cleanup } = await openBenchDatabase(dir, 10);
     try {
       await migrateToLatest(database.db);
       const loadStarted = performance.now();
