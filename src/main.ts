@@ -1,29 +1,20 @@
 import { hostname, userInfo } from 'node:os';
 import { createConsoleAdapter } from './adapters/console/index.ts';
-import { createLineAdapter, LINE_WEBHOOK_PATH, type LineAdapter } from './adapters/line/index.ts';
-import {
-  createSlackAdapter,
-  SLACK_EVENTS_PATH,
-  type SlackAdapter,
-  type SlackAdapterOptions,
-} from './adapters/slack/index.ts';
-import {
-  createTelegramAdapter,
-  TELEGRAM_WEBHOOK_PATH,
-  type TelegramAdapter,
-} from './adapters/telegram/index.ts';
+import type { LineAdapter } from './adapters/line/index.ts';
+import type { SlackAdapter } from './adapters/slack/index.ts';
+import type { TelegramAdapter } from './adapters/telegram/index.ts';
 import { queueLineQuotaWarning } from './app/line-quota-warnings.ts';
 import { deadLetterNotices } from './app/outbox-admin.ts';
 import { type BotDeps, createBot } from './chat/bot.ts';
+import type { ChartRenderer } from './chat/chart-drawing.ts';
 import { openDatabase } from './db/connection.ts';
-import { seedDemo } from './db/demo-seed.ts';
 import { createJobRunStore } from './db/job-run-repository.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createOutboxQueue } from './db/outbox-repository.ts';
 import { createStore } from './db/store.ts';
 import { dateInTimeZone } from './domain/dates.ts';
 import { createHttpApp, type HttpServer, type NodeRoute, startHttpServer } from './http/server.ts';
-import { findCjkFont, renderAgingChart } from './io/aging-chart.ts';
+import { findCjkFont } from './io/chart-font.ts';
 import { alertJobs } from './jobs/alerts-job.ts';
 import { approvalsJob } from './jobs/approvals-job.ts';
 import { promisesJob, pruneRunsJob, snapshotJob } from './jobs/daily-jobs.ts';
@@ -54,10 +45,15 @@ if (config.adapters.includes('telegram')) {
 }
 
 /** Charts need a CJK font; without one the digest still goes out, its aging as text. */
-function chartRenderer(): SlackAdapterOptions['renderChart'] {
+function chartRenderer(): ChartRenderer | undefined {
   try {
     const fontFile = findCjkFont();
-    return (chart) => renderAgingChart(chart, { fontFile });
+    // vega and resvg load with the first chart drawn rather than with the bot.
+    let drawing: Promise<typeof import('./io/aging-chart.ts')> | undefined;
+    return async (chart) => {
+      drawing ??= import('./io/aging-chart.ts');
+      return (await drawing).renderAgingChart(chart, { fontFile });
+    };
   } catch (error) {
     logger.warn('digest charts are off', { error: (error as Error).message });
     return undefined;
@@ -119,6 +115,8 @@ async function main(): Promise<void> {
     (await store.customers.count()) === 0
   ) {
     const today = dateInTimeZone(new Date(), config.defaultTimeZone);
+    // Loaded only for the first start: the demo names (pinyin-pro) weigh on every restart.
+    const { seedDemo } = await import('./db/demo-seed.ts');
     const report = await seedDemo(database.db, { today });
     process.stderr.write(
       `${t('startup.demo_seeded', { customers: report.customers, dir: config.dataDir })}\n`,
@@ -137,7 +135,22 @@ async function main(): Promise<void> {
   };
   const bot = createBot(core);
   const routes: NodeRoute[] = [];
-  if (config.adapters.includes('slack') && config.slack.botToken) {
+  // A platform's SDK loads only when that platform runs: together they would be most of the
+  // start-up of a bot that runs none of them.
+  const slackSdk =
+    config.adapters.includes('slack') && config.slack.botToken
+      ? await import('./adapters/slack/index.ts')
+      : undefined;
+  const lineSdk =
+    config.adapters.includes('line') && config.line.channelSecret && config.line.channelAccessToken
+      ? await import('./adapters/line/index.ts')
+      : undefined;
+  const telegramSdk =
+    config.adapters.includes('telegram') && config.telegram.botToken
+      ? await import('./adapters/telegram/index.ts')
+      : undefined;
+  if (slackSdk && config.slack.botToken) {
+    const { createSlackAdapter, SLACK_EVENTS_PATH } = slackSdk;
     const renderChart = chartRenderer();
     slack = createSlackAdapter({
       bot,
@@ -151,11 +164,8 @@ async function main(): Promise<void> {
     });
     if (slack.listener) routes.push({ path: SLACK_EVENTS_PATH, listener: slack.listener });
   }
-  if (
-    config.adapters.includes('line') &&
-    config.line.channelSecret &&
-    config.line.channelAccessToken
-  ) {
+  if (lineSdk && config.line.channelSecret && config.line.channelAccessToken) {
+    const { createLineAdapter, LINE_WEBHOOK_PATH } = lineSdk;
     line = createLineAdapter({
       bot,
       i18n,
@@ -172,7 +182,8 @@ async function main(): Promise<void> {
     });
     routes.push({ path: LINE_WEBHOOK_PATH, listener: line.listener });
   }
-  if (config.adapters.includes('telegram') && config.telegram.botToken) {
+  if (telegramSdk && config.telegram.botToken) {
+    const { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } = telegramSdk;
     const renderChart = chartRenderer();
     // A public URL means a webhook; without one the bot long-polls Telegram.
     const webhookUrl = config.publicBaseUrl
@@ -197,18 +208,21 @@ async function main(): Promise<void> {
     http = await startHttpServer(app, config.port, routes);
     logger.info('http server listening', { port: http.port });
   }
-  if (slack) {
+  if (slack && slackSdk) {
+    const { SLACK_EVENTS_PATH } = slackSdk;
     await slack.start();
     const base = config.publicBaseUrl ?? `http://localhost:${http?.port ?? config.port}`;
     process.stderr.write(
       `${config.slack.appToken ? t('startup.slack_ready_socket') : t('startup.slack_ready_http', { url: `${base}${SLACK_EVENTS_PATH}` })}\n`,
     );
   }
-  if (line) {
+  if (line && lineSdk) {
+    const { LINE_WEBHOOK_PATH } = lineSdk;
     const base = config.publicBaseUrl ?? `http://localhost:${http?.port ?? config.port}`;
     process.stderr.write(`${t('startup.line_ready', { url: `${base}${LINE_WEBHOOK_PATH}` })}\n`);
   }
-  if (telegram) {
+  if (telegram && telegramSdk) {
+    const { TELEGRAM_WEBHOOK_PATH } = telegramSdk;
     await telegram.start();
     const url = `${config.publicBaseUrl?.replace(/\/+$/, '')}${TELEGRAM_WEBHOOK_PATH}`;
     process.stderr.write(

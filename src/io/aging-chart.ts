@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
 import { renderAsync } from '@resvg/resvg-js';
 import { expressionFunction, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Locale } from '../app/locales.ts';
 import type { CardChart } from '../chat/card.ts';
 import { minorDigits } from '../domain/money.ts';
+import { findCjkFont } from './chart-font.ts';
+
+export { ChartFontMissingError, CJK_FONT_PATHS, findCjkFont } from './chart-font.ts';
 
 // The digest's aging chart as a PNG, drawn on the server without a browser: a vega-lite spec,
 // laid out by vega into SVG (no canvas), then rasterised by resvg with a CJK font so Japanese
@@ -17,13 +19,6 @@ import { minorDigits } from '../domain/money.ts';
  */
 export const CHART_SIZE = { width: 800, height: 400, scale: 2 } as const;
 
-/** Noto Sans CJK Regular: Debian and Ubuntu (fonts-noto-cjk), then Arch and Fedora. */
-export const CJK_FONT_PATHS: readonly string[] = [
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc',
-];
-
 /** The family names inside the collection: Japanese and Chinese shapes of the same characters. */
 const FAMILY: Record<Locale, string> = {
   en: 'Noto Sans CJK JP',
@@ -31,25 +26,6 @@ const FAMILY: Record<Locale, string> = {
   zh: 'Noto Sans CJK SC',
 };
 const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', ja: 'ja-JP', zh: 'zh-CN' };
-
-export class ChartFontMissingError extends Error {
-  readonly searched: readonly string[];
-
-  constructor(searched: readonly string[]) {
-    super(
-      `No CJK font for charts: install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk); looked in ${searched.join(', ')}`,
-    );
-    this.name = 'ChartFontMissingError';
-    this.searched = searched;
-  }
-}
-
-/** The first CJK font file that exists; throws ChartFontMissingError naming the package. */
-export function findCjkFont(candidates: readonly string[] = CJK_FONT_PATHS): string {
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new ChartFontMissingError(candidates);
-  return found;
-}
 
 // Axis numbers in the reader's short form: 1,200万 / 12M. Registered once for every chart;
 // vega calls it with the tick value and the `format` object of the axis.
