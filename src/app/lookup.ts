@@ -127,25 +127,32 @@ export async function lookUpCustomer(
   const asOf = options.asOf ?? today;
   const buckets = agingBuckets(deps.policy.aging.edges);
   const { customerId } = only;
-  // Promises kept or broken by now are stored so before the card shows the open ones.
-  await evaluatePromisesAsOf(deps.store, asOf, {
-    timeZone: deps.timeZone,
-    customerIds: [customerId],
-    persist: asOf <= today,
-  });
-  const snapshot = await deps.store.customers.snapshot({
-    customerId: only.customerId,
-    asOf,
-    buckets,
-  });
+  // The card's parts depend on the customer's promises, not on one another: read at once.
+  const read = () =>
+    Promise.all([
+      deps.store.customers.snapshot({ customerId, asOf, buckets }),
+      collectionOutlook(deps.store, {
+        customerId,
+        asOf,
+        timeZone: deps.timeZone,
+        policy: deps.policy.dunning,
+      }),
+      customerProposal(deps, customerId, asOf),
+    ]);
+  let [snapshot, outlook, proposal] = await read();
+  // Promises kept or broken by now are stored so before the card shows the open ones. Only
+  // a customer with an open promise has any to look at; seldom has one changed since the
+  // last look, and then the card is read again.
+  if (snapshot && snapshot.openPromises.length > 0) {
+    const persist = asOf <= today;
+    const changes = await evaluatePromisesAsOf(deps.store, asOf, {
+      timeZone: deps.timeZone,
+      customerIds: [customerId],
+      persist,
+    });
+    if (persist && changes.length > 0) [snapshot, outlook, proposal] = await read();
+  }
   if (!snapshot) throw new DomainError('errors.customer.not_found', { query });
-  const outlook = await collectionOutlook(deps.store, {
-    customerId,
-    asOf,
-    timeZone: deps.timeZone,
-    policy: deps.policy.dunning,
-  });
-  const proposal = await customerProposal(deps, customerId, asOf);
   const view: CustomerView = {
     ...viewCustomer(snapshot, asOf, buckets, deps.policy),
     ...(proposal ? { proposal } : {}),

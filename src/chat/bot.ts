@@ -10,7 +10,7 @@ import type { OutboxDelivery, RenderedOutboxCard } from '../app/outbox-ports.ts'
 import { authorize, type Capability, can } from '../app/permissions.ts';
 import type { CreditPolicy } from '../app/policy.ts';
 import type { Clock, Identity, Logger, Store, User } from '../app/ports.ts';
-import { resolveUser, setUserLocale } from '../app/users.ts';
+import { identityText, resolveUser, setUserLocale } from '../app/users.ts';
 import { ROLES, type Role } from '../domain/credit.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { adminUsersCard } from './admin-card.ts';
@@ -165,6 +165,13 @@ export function createBot(deps: BotDeps): Bot {
   // The outbox renders the morning's digests one after another: they read the portfolio once
   // per round. A preview asked for in chat reads it afresh.
   const outboxDeps = { ...deps, digestShare: createDigestShare() };
+  // Who each answer was made for, so the tokens of its buttons name them without reading the
+  // user again while the answer is rendered.
+  const answeredTo = new WeakMap<Card, { readonly identity: string; readonly user: User }>();
+  const answer = (card: Card, caller: ChatCaller, user: User): Card => {
+    answeredTo.set(card, { identity: identityText(caller.identity), user });
+    return card;
+  };
 
   function delivery(caller: ChatCaller): Delivery | undefined {
     return caller.eventId
@@ -266,13 +273,13 @@ export function createBot(deps: BotDeps): Bot {
       displayName: caller.displayName,
       defaultRole: caller.defaultRole,
     });
-    const channel = caller.channel ? await store.channels.settings(caller.channel) : undefined;
-    const locale =
-      user.locale ??
-      localeFromTag(caller.platformLocale) ??
-      caller.channelLocale ??
-      channel?.locale ??
-      deps.defaultLocale;
+    const chosen = user.locale ?? localeFromTag(caller.platformLocale) ?? caller.channelLocale;
+    // The channel's settings only count when the person has no language of their own.
+    const channel =
+      chosen === undefined && caller.channel
+        ? await store.channels.settings(caller.channel)
+        : undefined;
+    const locale = chosen ?? channel?.locale ?? deps.defaultLocale;
     return { user, ctx: { t: i18n.t(locale), locale, timeZone: deps.timeZone } };
   }
 
@@ -303,7 +310,11 @@ export function createBot(deps: BotDeps): Bot {
         const text = request.actionToken
           ? await redeemActionToken(store, request.actionToken, deps.clock.now())
           : request.text;
-        return { locale, ...(await run(parseCommand(text), user, ctx, request)) };
+        return answer(
+          { locale, ...(await run(parseCommand(text), user, ctx, request)) },
+          request,
+          user,
+        );
       } catch (error) {
         return { ...failure(error, request, locale), locale };
       }
@@ -363,7 +374,11 @@ export function createBot(deps: BotDeps): Bot {
       try {
         const { user, ctx } = await session(caller);
         locale = ctx.locale;
-        return { ...homeCard(await homeOverview(deps, user), user, ctx), locale };
+        return answer(
+          { ...homeCard(await homeOverview(deps, user), user, ctx), locale },
+          caller,
+          user,
+        );
       } catch (error) {
         return { ...failure(error, caller, locale), locale };
       }
@@ -383,7 +398,11 @@ export function createBot(deps: BotDeps): Bot {
     async actionTokens(card, caller) {
       const commands = (card.actions ?? []).map((action) => action.command);
       if (commands.length === 0) return [];
-      const user = await store.users.findByIdentity(caller.identity);
+      const known = answeredTo.get(card);
+      const user =
+        known?.identity === identityText(caller.identity)
+          ? known.user
+          : await store.users.findByIdentity(caller.identity);
       return issueActionTokens(store, user, commands, deps.clock.now());
     },
   };

@@ -119,6 +119,10 @@ export function createCollectionsRepository(db: Kysely<DB>): CollectionsReposito
     async dunningCustomers({ asOf, timeZone, currency, customerIds }) {
       // Open as of asOf, like aging: open today plus what was paid after that date.
       const filters = sql`${currency === undefined ? sql`` : sql` and i.currency = ${currency}`}${anyId(sql`i.customer_id`, customerIds)}`;
+      // The customers again, by id: the planner cannot tell how few rows `overdue` holds and
+      // would otherwise hash the whole table to join one customer's invoices.
+      const customers =
+        customerIds === undefined ? sql`` : sql`where true${anyId(sql`c.id`, customerIds)}`;
       const { rows } = await sql<{
         id: number;
         code: string;
@@ -160,6 +164,7 @@ export function createCollectionsRepository(db: Kysely<DB>): CollectionsReposito
         from overdue o
         join customers c on c.id = o.customer_id
         left join promised pr on pr.customer_id = c.id
+        ${customers}
         group by c.id, pr.promised_until
         order by c.code`.execute(db);
       return rows.map((r) => ({

@@ -64,7 +64,11 @@ const patched = new WeakSet<pg.PoolClient>();
  * Kysely's Postgres dialect over `pool`, with every connection able to run a tagged
  * `COPY … FROM STDIN` (see copy.ts) on itself — the same connection, so the same transaction.
  */
-function dialectWithCopy(pool: pg.Pool, runCopy: RunCopy): PostgresDialect {
+function dialectWithCopy(
+  pool: pg.Pool,
+  runCopy: RunCopy,
+  options: { readonly takeTurns?: boolean } = {},
+): PostgresDialect {
   const connect = async () => {
     const client = await pool.connect();
     if (!patched.has(client)) {
@@ -82,6 +86,10 @@ function dialectWithCopy(pool: pg.Pool, runCopy: RunCopy): PostgresDialect {
       };
       Object.assign(client, { query: intercept });
     }
+    // An engine in this thread answers through promises alone: a queue of queries would keep
+    // timers and sockets (Slack's acknowledgement, health checks) waiting until it is empty.
+    // One turn of the event loop before each query lets them in between.
+    if (options.takeTurns) await new Promise((resolve) => setImmediate(resolve));
     return client;
   };
   return new PostgresDialect({
@@ -154,7 +162,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions = {}): Promi
         blob: new Blob([data]),
       });
     };
-    const db = new Kysely<DB>({ dialect: dialectWithCopy(pool, runCopy) });
+    const db = new Kysely<DB>({ dialect: dialectWithCopy(pool, runCopy, { takeTurns: true }) });
     return {
       db,
       engine: 'embedded',

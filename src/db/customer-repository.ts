@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { readAssessmentDetail } from '../app/assessments.ts';
 import type {
   CustomerMatch,
@@ -7,6 +7,7 @@ import type {
   NameKind,
 } from '../app/ports.ts';
 import type { ContactMethod, ContactOutcome, Phase, Rating } from '../domain/credit.ts';
+import type { IsoDate } from '../domain/dates.ts';
 import { money } from '../domain/money.ts';
 import { agingByCurrency } from './aging-sql.ts';
 import type { DB } from './schema.ts';
@@ -26,34 +27,101 @@ interface MatchRow {
 
 const QUALITY = { 3: 'exact', 2: 'partial', 1: 'similar' } as const;
 
+/** A customer with its latest assessment (null columns when none) and its short lists. */
+interface SnapshotRow {
+  id: number;
+  code: string;
+  legal_name: string;
+  name_kana: string | null;
+  country: string;
+  currency: string;
+  segment: string;
+  phase: string;
+  credit_limit_minor: number;
+  credit_hold: boolean;
+  strategic: boolean;
+  blacklisted: boolean;
+  next_review_on: IsoDate | null;
+  owner_name: string | null;
+  open_orders_minor: number;
+  score: number | null;
+  rating: string | null;
+  pd: number | null;
+  assessed_at: Date | null;
+  scorecard_version: string | null;
+  assessment_currency: string | null;
+  recommended_limit_minor: number | null;
+  limit_components: unknown;
+  contributions: unknown;
+  inputs: unknown;
+  /** The last contacts, newest first, one array per column; null when there are none. */
+  contacted_at: Date[] | null;
+  method: string[] | null;
+  outcome: string[] | null;
+  actor_label: string[] | null;
+  note: (string | null)[] | null;
+  /** The open promises, soonest first, likewise. */
+  promised_on: IsoDate[] | null;
+  amount_minor: number[] | null;
+  promise_currency: string[] | null;
+  status: string[] | null;
+}
+
+/**
+ * A normalized name contains `key`. Keys of three characters or more are served by the trigram
+ * index; a two-character key (宏达) has no trigram, so the index of character pairs serves it.
+ * Keys are normalized: letters and digits only, nothing `like` would read as a wildcard.
+ */
+function contains(key: string) {
+  return [...key].length === 2
+    ? sql`name_pairs(n.normalized) @> array[${key}]::text[]`
+    : sql`n.normalized like ${`%${key}%`}`;
+}
+
 export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
   return {
     async search(keys, limit) {
       if (keys.length === 0) return [];
       // Per key: exact (tier 3), prefix or substring (2), trigram look-alike (1); then the
-      // best row per customer. All three predicates are served by the trigram GIN index.
-      const perKey = keys.map(
-        (key) => sql`
-          select n.customer_id, n.name, n.kind,
-            case when n.normalized = ${key} then 3
+      // best row per customer. Look-alikes are only sought, in a statement of their own, when
+      // nothing matches exactly or in part: they would rank below every such match, and
+      // planning the similarity operator costs more than running the rest of a look-up.
+      const tier = (key: string) => sql`case when n.normalized = ${key} then 3
                  when strpos(n.normalized, ${key}) > 0 then 2
-                 else 1 end as tier,
+                 else 1 end`;
+      const matching = keys.map(
+        (key) => sql`
+          select n.id, n.customer_id, n.name, n.kind, ${tier(key)} as tier,
             similarity(n.normalized, ${key}) as sim
           from customer_names n
-          where n.normalized = ${key}
-             or n.normalized like ${`%${key}%`}
-             or n.normalized % ${key}`,
+          where n.normalized = ${key} or ${contains(key)}`,
       );
-      const result = await sql<MatchRow>`
-        select * from (
-          select distinct on (m.customer_id)
-            m.customer_id, c.code, c.legal_name, m.name, m.kind, m.tier, m.sim
-          from (${sql.join(perKey, sql` union all `)}) m
-          join customers c on c.id = m.customer_id
-          order by m.customer_id, m.tier desc, m.sim desc
-        ) best
-        order by tier desc, sim desc, code
+      const alike = keys.map(
+        (key) => sql`
+          select n.id, n.customer_id, n.name, n.kind, ${tier(key)} as tier,
+            similarity(n.normalized, ${key}) as sim
+          from customer_names n
+          where n.normalized % ${key}`,
+      );
+      // Each customer found is read by its key: a join would hash the whole customers table
+      // for a handful of names.
+      const best = (found: readonly RawBuilder<unknown>[]) =>
+        sql<MatchRow>`
+        with found as (${sql.join(found, sql` union all `)}),
+        best as (
+          select distinct on (m.customer_id) m.customer_id, m.name, m.kind, m.tier, m.sim
+          from found m
+          order by m.customer_id, m.tier desc, m.sim desc, m.id
+        )
+        select b.customer_id, c.code, c.legal_name, b.name, b.kind, b.tier, b.sim
+        from best b
+        cross join lateral (
+          select code, legal_name from customers where id = b.customer_id offset 0
+        ) c
+        order by b.tier desc, b.sim desc, c.code
         limit ${limit}`.execute(db);
+      let result = await best(matching);
+      if (!result.rows.some((r) => r.tier > 1)) result = await best([...matching, ...alike]);
       return result.rows.map(
         (r): CustomerMatch => ({
           customerId: r.customer_id,
@@ -68,73 +136,64 @@ export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
     },
 
     async snapshot({ customerId, asOf, buckets }) {
-      const customer = await db
-        .selectFrom('customers as c')
-        .leftJoin('users as u', 'u.id', 'c.owner_user_id')
-        .select([
-          'c.id',
-          'c.code',
-          'c.legal_name',
-          'c.name_kana',
-          'c.country',
-          'c.currency',
-          'c.segment',
-          'c.phase',
-          'c.credit_limit_minor',
-          'c.credit_hold',
-          'c.strategic',
-          'c.blacklisted',
-          'c.next_review_on',
-          'u.display_name as owner_name',
-        ])
-        .where('c.id', '=', customerId)
-        .executeTakeFirst();
-      if (!customer) return undefined;
-      const [assessment, aging, orders, contacts, promises] = await Promise.all([
-        db
-          .selectFrom('credit_assessments')
-          .select([
-            'score',
-            'rating',
-            'pd',
-            'assessed_at',
-            'scorecard_version',
-            'currency',
-            'recommended_limit_minor',
-            'limit_components',
-            'contributions',
-            'inputs',
-          ])
-          .where('customer_id', '=', customerId)
-          .orderBy('assessed_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst(),
+      // The customer's row, its open orders, latest assessment, last contacts and open
+      // promises in one statement (the lists as arrays, one per column), beside its aging:
+      // a card is read in two statements at once rather than five.
+      const [found, aging] = await Promise.all([
+        sql<SnapshotRow>`
+          select c.id, c.code, c.legal_name, c.name_kana, c.country, c.currency, c.segment,
+            c.phase, c.credit_limit_minor, c.credit_hold, c.strategic, c.blacklisted,
+            c.next_review_on, u.display_name as owner_name,
+            (select coalesce(sum(o.open_amount_minor), 0) from orders o
+              where o.customer_id = c.id and o.currency = c.currency
+                and o.open_amount_minor > 0)::int8 as open_orders_minor,
+            a.score, a.rating, a.pd, a.assessed_at, a.scorecard_version,
+            a.currency as assessment_currency, a.recommended_limit_minor, a.limit_components,
+            a.contributions, a.inputs,
+            k.contacted_at, k.method, k.outcome, k.actor_label, k.note,
+            p.promised_on, p.amount_minor, p.promise_currency, p.status
+          from customers c
+          left join users u on u.id = c.owner_user_id
+          left join lateral (
+            select score, rating, pd, assessed_at, scorecard_version, currency,
+              recommended_limit_minor, limit_components, contributions, inputs
+            from credit_assessments
+            where customer_id = c.id
+            order by assessed_at desc, id desc
+            limit 1
+          ) a on true
+          cross join lateral (
+            select array_agg(contacted_at order by contacted_at desc, id desc) as contacted_at,
+              array_agg(method order by contacted_at desc, id desc) as method,
+              array_agg(outcome order by contacted_at desc, id desc) as outcome,
+              array_agg(actor_label order by contacted_at desc, id desc) as actor_label,
+              array_agg(note order by contacted_at desc, id desc) as note
+            from (
+              select id, contacted_at, method, outcome, actor_label, note from contacts
+              where customer_id = c.id
+              order by contacted_at desc, id desc
+              limit ${LAST_CONTACTS}
+            ) last
+          ) k
+          cross join lateral (
+            select array_agg(promised_on::text order by promised_on, id) as promised_on,
+              array_agg(amount_minor order by promised_on, id) as amount_minor,
+              array_agg(currency::text order by promised_on, id) as promise_currency,
+              array_agg(status order by promised_on, id) as status
+            from (
+              select id, promised_on, amount_minor, currency, status from promises
+              where customer_id = c.id and status = 'pending'
+              order by promised_on, id
+              limit ${OPEN_PROMISES}
+            ) open
+          ) p
+          where c.id = ${customerId}`.execute(db),
         agingByCurrency(db, { asOf, buckets, customerId }),
-        db
-          .selectFrom('orders')
-          .select(sql<number>`coalesce(sum(open_amount_minor), 0)::int8`.as('open_minor'))
-          .where('customer_id', '=', customerId)
-          .where('currency', '=', customer.currency)
-          .where('open_amount_minor', '>', 0)
-          .executeTakeFirstOrThrow(),
-        db
-          .selectFrom('contacts')
-          .select(['contacted_at', 'method', 'outcome', 'actor_label', 'note'])
-          .where('customer_id', '=', customerId)
-          .orderBy('contacted_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(LAST_CONTACTS)
-          .execute(),
-        db
-          .selectFrom('promises')
-          .select(['promised_on', 'amount_minor', 'currency', 'status'])
-          .where('customer_id', '=', customerId)
-          .where('status', '=', 'pending')
-          .orderBy('promised_on')
-          .limit(OPEN_PROMISES)
-          .execute(),
       ]);
+      const customer = found.rows[0];
+      if (!customer) return undefined;
+      const contactedAt = customer.contacted_at ?? [];
+      const promisedOn = customer.promised_on ?? [];
       const snapshot: CustomerSnapshot = {
         id: customer.id,
         code: customer.code,
@@ -150,36 +209,37 @@ export function createCustomerRepository(db: Kysely<DB>): CustomerRepository {
         strategic: customer.strategic,
         blacklisted: customer.blacklisted,
         nextReviewOn: customer.next_review_on,
-        assessment: assessment
-          ? {
-              score: assessment.score,
-              rating: assessment.rating as Rating,
-              pd: assessment.pd,
-              assessedAt: assessment.assessed_at,
-              detail: readAssessmentDetail({
-                scorecardVersion: assessment.scorecard_version,
-                currency: assessment.currency,
-                recommendedLimitMinor: assessment.recommended_limit_minor,
-                limitComponents: assessment.limit_components,
-                contributions: assessment.contributions,
-                inputs: assessment.inputs,
-              }),
-            }
-          : undefined,
+        assessment:
+          customer.score !== null
+            ? {
+                score: customer.score,
+                rating: customer.rating as Rating,
+                pd: customer.pd,
+                assessedAt: customer.assessed_at as Date,
+                detail: readAssessmentDetail({
+                  scorecardVersion: customer.scorecard_version as string,
+                  currency: customer.assessment_currency as string,
+                  recommendedLimitMinor: customer.recommended_limit_minor,
+                  limitComponents: customer.limit_components,
+                  contributions: customer.contributions,
+                  inputs: customer.inputs,
+                }),
+              }
+            : undefined,
         aging: aging.rows,
-        openOrders: money(orders.open_minor, customer.currency),
+        openOrders: money(customer.open_orders_minor, customer.currency),
         maxDaysOverdue: aging.maxDaysOverdue,
-        lastContacts: contacts.map((c) => ({
-          contactedAt: c.contacted_at,
-          method: c.method as ContactMethod,
-          outcome: c.outcome as ContactOutcome,
-          actorLabel: c.actor_label,
-          note: c.note,
+        lastContacts: contactedAt.map((at, i) => ({
+          contactedAt: at,
+          method: customer.method?.[i] as ContactMethod,
+          outcome: customer.outcome?.[i] as ContactOutcome,
+          actorLabel: customer.actor_label?.[i] as string,
+          note: customer.note?.[i] ?? null,
         })),
-        openPromises: promises.map((p) => ({
-          promisedOn: p.promised_on,
-          amount: money(p.amount_minor, p.currency),
-          status: p.status as 'pending',
+        openPromises: promisedOn.map((on, i) => ({
+          promisedOn: on,
+          amount: money(customer.amount_minor?.[i] as number, customer.promise_currency?.[i] ?? ''),
+          status: customer.status?.[i] as 'pending',
         })),
       };
       return snapshot;

@@ -101,6 +101,48 @@ describe('the bot', () => {
     ]);
   });
 
+  it('answers in the channel’s configured language only when the person has none', async () => {
+    await database.db
+      .insertInto('channels')
+      .values({ platform: 'test', external_id: 'C-ZH', name: 'credit-cn', locale: 'zh' })
+      .execute();
+    const inChannel = (user: string, extra: Partial<ChatRequest> = {}) =>
+      request('/credit C0001', user, {
+        channel: { platform: 'test', externalId: 'C-ZH' },
+        ...extra,
+      });
+    expect((await bot.handle(inChannel('wang'))).locale).toBe('zh');
+    expect((await bot.handle(inChannel('sato', { platformLocale: 'ja-JP' }))).locale).toBe('ja');
+    await bot.handle(inChannel('wang', { text: '/credit lang en' }));
+    expect((await bot.handle(inChannel('wang'))).locale).toBe('en');
+    await database.db
+      .updateTable('channels')
+      .set({ locale: 'ja' })
+      .where('external_id', '=', 'C-ZH')
+      .execute();
+    expect((await bot.handle(inChannel('li'))).locale).toBe('ja');
+  });
+
+  it('issues a card’s buttons to the person it answered, and to whoever renders it', async () => {
+    const owner = async (token: string) =>
+      (
+        await database.db
+          .selectFrom('action_tokens as a')
+          .innerJoin('platform_identities as p', 'p.user_id', 'a.created_by_user_id')
+          .select('p.external_id')
+          .where('a.token', '=', token)
+          .executeTakeFirstOrThrow()
+      ).external_id;
+    const asker = request('/credit C0001', 'kimura');
+    const card = await bot.handle(asker);
+    const [mine] = await bot.actionTokens(card, asker);
+    expect(await owner(mine ?? '')).toBe('kimura');
+    // The same card rendered for someone else (shared to a channel) carries their tokens.
+    await bot.handle(request('/credit help', 'ogawa'));
+    const [theirs] = await bot.actionTokens(card, request('', 'ogawa'));
+    expect(await owner(theirs ?? '')).toBe('ogawa');
+  });
+
   it('refuses a language it does not speak, in the user’s language', async () => {
     const card = await bot.handle(request('/credit lang fr', 'tanaka', { channelLocale: 'ja' }));
     expect(card.tone).toBe('error');

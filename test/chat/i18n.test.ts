@@ -82,4 +82,20 @@ describe('message catalogues', () => {
     expect(t('en')('card.days', { count: 45 })).toBe('45 days');
     expect(t('ja')('card.days', { count: 45 })).toBe('45日');
   });
+
+  it('gives the same message asked again with other values its own text', () => {
+    const { t } = createI18n();
+    const en = t('en');
+    for (let round = 0; round < 2; round++) {
+      expect(en('card.days', { count: 1 })).toBe('1 day');
+      expect(en('card.days', { count: 2 })).toBe('2 days');
+      expect(en('card.days', { count: 2, extra: 'x' })).toBe('2 days');
+      expect(t('ja')('card.days', { count: 2 })).toBe('2日');
+      expect(en('card.limit')).toBe('Credit limit');
+      expect(t('zh')('card.limit')).toBe('信用额度');
+    }
+    // Values that are not plain (a list) are translated afresh each time, never mixed up.
+    expect(en('card.days', { count: 3, list: [1] })).toBe('3 days');
+    expect(en('card.days', { count: 4, list: [1] })).toBe('4 days');
+  });
 });

@@ -9,6 +9,7 @@ import type { I18n } from '../../chat/i18n.ts';
 import { createSlackDeliverer } from './slack-deliverer.ts';
 import { createSlackPeople } from './slack-people.ts';
 import { readModalValues, renderHome, renderMessage, renderModal } from './slack-render.ts';
+import { postToResponseUrl, ResponseUrlError } from './slack-response-url.ts';
 
 // Slack over Bolt: slash command, buttons, the contact modal and the App Home tab, by HTTP
 // (Bolt's own receiver checks the signature over the raw body before anything is parsed)
@@ -158,7 +159,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   }
 
-  app.command(command, async ({ command: body, ack, respond, client }) => {
+  app.command(command, async ({ command: body, ack, client }) => {
     await ack();
     const who = await caller(client, body.user_id, body.channel_id, body.user_name);
     const card = await bot.handle({
@@ -176,13 +177,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return;
     }
     const shared = card.visibility === 'channel' && card.tone !== 'error';
-    await respond({
+    await postToResponseUrl(body.response_url, {
       response_type: shared ? 'in_channel' : 'ephemeral',
       ...(await message(card, who)),
     });
   });
 
-  app.action(ACTION, async ({ ack, body, action, respond, client }) => {
+  app.action(ACTION, async ({ ack, body, action, client }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !action.value) return;
     const channelId = body.channel?.id;
@@ -204,7 +205,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       return;
     }
     if (responseUrl) {
-      await respond({
+      await postToResponseUrl(responseUrl, {
         response_type: 'ephemeral',
         replace_original: false,
         ...(await message(card, who)),
@@ -245,15 +246,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     if (result.card.repeat) return;
     const answer = await message(result.card, who);
     if (metadata.responseUrl) {
-      const sent = await fetch(metadata.responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...answer }),
-      });
-      if (sent.ok) return;
-      logger.warn('slack response_url refused the answer; sending it as a direct message', {
-        status: sent.status,
-      });
+      try {
+        await postToResponseUrl(metadata.responseUrl, {
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...answer,
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof ResponseUrlError) || error.status === undefined) throw error;
+        logger.warn('slack response_url refused the answer; sending it as a direct message', {
+          status: error.status,
+        });
+      }
     }
     await client.chat.postMessage({ channel: body.user.id, ...answer });
   });

@@ -172,6 +172,27 @@ describe('the contact modal', () => {
     expect((await contactsOf('C0001')).length).toBe(before);
   });
 
+  it('sends the confirmation as a direct message when the response_url refuses it', async () => {
+    const { view } = await openForm('U-COLLECT', 'log C0004');
+    slack.fake.failNextResponse(404);
+    const submit = await slack.post(
+      viewSubmissionBody({
+        userId: 'U-COLLECT',
+        callbackId: view.callback_id,
+        privateMetadata: view.private_metadata,
+        viewId: 'V-LATE-1',
+        values: formValues({
+          method: staticSelectValue('visit'),
+          outcome: staticSelectValue('reached'),
+        }),
+      }),
+    );
+    expect(submit.status).toBe(200);
+    const dm = await slack.fake.waitForCall('chat.postMessage');
+    expect(dm.args.channel).toBe('U-COLLECT');
+    expect(JSON.stringify(dm.args)).toContain('Contact logged');
+  });
+
   it('stores one contact when the same modal is submitted twice', async () => {
     const before = (await contactsOf('C0002')).length;
     const { view } = await openForm('U-COLLECT', 'log C0002');
