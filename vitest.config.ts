@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The reliability suite drives the real process for minutes: `npm run test:reliability`.
+    exclude: [...configDefaults.exclude, 'test/reliability/**'],
     globalSetup: ['test/support/global-setup.ts'],
     // A fresh embedded database costs seconds (initdb); files clone one prepared base.
     testTimeout: 30_000,

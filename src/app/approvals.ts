@@ -7,7 +7,7 @@ import { DomainError } from '../domain/errors.ts';
 import { money } from '../domain/money.ts';
 import { checkMove, moveEffects } from '../domain/phases.ts';
 import type { ApprovalEvent, ApprovalView, NewApproval, StoredApproval } from './approval-ports.ts';
-import type { Delivery } from './contacts.ts';
+import { type Delivery, handledBefore } from './contacts.ts';
 import { type CustomerSearch, findCustomer, viewCustomer } from './lookup.ts';
 import type { NewOutboxMessage } from './outbox-ports.ts';
 import type { CreditPolicy } from './policy.ts';
@@ -278,6 +278,7 @@ export async function requestLimitChange(
   },
 ): Promise<RequestResult> {
   checkRequester(deps, user, 'limit');
+  if (await handledBefore(deps.store, input.delivery)) return { kind: 'repeat' };
   const reason = checkReason(input.reason);
   const found = await target(deps, user, 'limit', input.query);
   if (found.kind !== 'form') return found;
@@ -317,6 +318,7 @@ export async function requestPhaseChange(
   },
 ): Promise<RequestResult> {
   checkRequester(deps, user, 'phase');
+  if (await handledBefore(deps.store, input.delivery)) return { kind: 'repeat' };
   const to = PHASES.find((p) => p === input.phaseText.trim().toLowerCase());
   if (!to) {
     throw new DomainError('errors.approval.unknown_phase', {

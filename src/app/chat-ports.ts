@@ -25,6 +25,12 @@ export interface InboundEventRepository {
    * concurrent claim of the same id waits for that transaction and then sees it.
    */
   claim(platform: string, eventId: string): Promise<boolean>;
+  /**
+   * Whether the delivery was claimed already. Asked before anything is checked, so a repeat
+   * that comes after the world moved on (a redelivery after the approval it asked for) is
+   * dropped as a repeat rather than answered with a refusal; the claim still decides.
+   */
+  handled(platform: string, eventId: string): Promise<boolean>;
 }
 
 export interface ChannelSettings {

@@ -26,6 +26,16 @@ export interface Delivery {
   readonly eventId: string;
 }
 
+/**
+ * A delivery handled before: a repeat, whatever has changed since (a promise date that has
+ * passed, a customer renamed). Repeats arriving together are told apart by the claim.
+ */
+export async function handledBefore(store: Store, delivery: Delivery | undefined) {
+  return (
+    delivery !== undefined && (await store.inbound.handled(delivery.platform, delivery.eventId))
+  );
+}
+
 /** The same delivery came again (a platform retry, a double submit); nothing was written. */
 export interface RepeatedDelivery {
   readonly kind: 'repeat';
@@ -114,6 +124,7 @@ export async function logContact(
   input: LogContactInput,
 ): Promise<LogContactResult> {
   authorize(user, 'log');
+  if (await handledBefore(deps.store, input.delivery)) return { kind: 'repeat' };
   const found = await findCustomer(deps.store, input.query);
   if (found.kind !== 'one') return found;
   const customer = await deps.store.contacts.customer(found.match.customerId);

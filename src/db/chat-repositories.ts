@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type {
   ActionTokenRepository,
   ChannelRepository,
@@ -6,11 +6,32 @@ import type {
 } from '../app/chat-ports.ts';
 import type { Locale } from '../app/locales.ts';
 import type { DB } from './schema.ts';
+import { unnest } from './sql-arrays.ts';
 
 export function createActionTokenRepository(db: Kysely<DB>): ActionTokenRepository {
   return {
     async insert(rows) {
       if (rows.length === 0) return;
+      if (!db.isTransaction) {
+        // Tokens are issued with every answer, and waiting for the disk to confirm them was
+        // the slowest step of a look-up. A server crash may lose the last instant's tokens:
+        // their buttons then answer that they are unknown, and asking again gives working
+        // ones. Inside a transaction the setting would cover its other writes too, so there
+        // it is not used.
+        const values = unnest([
+          ['text', rows.map((row) => row.token)],
+          ['text', rows.map((row) => row.command)],
+          ['int8', rows.map((row) => row.userId)],
+          ['timestamptz', rows.map((row) => row.expiresAt)],
+        ]);
+        await sql`
+          with unhurried as (select set_config('synchronous_commit', 'off', true))
+          insert into action_tokens (token, kind, payload, created_by_user_id, expires_at)
+          select t.token, 'command', jsonb_build_object('command', t.command), t.user_id,
+            t.expires_at
+          from unhurried, ${values} as t (token, command, user_id, expires_at)`.execute(db);
+        return;
+      }
       await db
         .insertInto('action_tokens')
         .values(
@@ -47,6 +68,15 @@ export function createInboundEventRepository(db: Kysely<DB>): InboundEventReposi
         .values({ platform, event_id: eventId })
         .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
         .returning('event_id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async handled(platform, eventId) {
+      const row = await db
+        .selectFrom('inbound_events')
+        .select('event_id')
+        .where('platform', '=', platform)
+        .where('event_id', '=', eventId)
         .executeTakeFirst();
       return row !== undefined;
     },

@@ -64,7 +64,10 @@ export function customerHandler(deps: HttpDeps) {
   return async (c: Context<HttpEnv>): Promise<Response> => {
     const code = c.req.param('code') ?? '';
     const notFound = new HttpProblem('customer_not_found', { params: { code } });
-    if (code.length === 0 || code.length > MAX_CODE_LENGTH) throw notFound;
+    // No code holds a NUL (imports refuse it), and PostgreSQL refuses one in a query.
+    if (code.length === 0 || code.length > MAX_CODE_LENGTH || code.includes('\u0000')) {
+      throw notFound;
+    }
     const ref = (await deps.store.ledger.customersByCode([code])).get(code);
     if (!ref) throw notFound;
     const asOf = dateInTimeZone(deps.clock.now(), deps.timeZone);

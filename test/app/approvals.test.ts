@@ -112,6 +112,26 @@ describe('limit requests', () => {
   });
 });
 
+describe('a request delivered again', () => {
+  it('after its approval is a repeat, not a refusal of a change already made', async () => {
+    const code = 'C0020';
+    const requester = await person('sales');
+    const input = {
+      query: code,
+      amountText: await raised(code, 500),
+      reason: 'Orders up for the new season',
+      delivery: { platform: 'slack', eventId: 'trigger:redelivered-after-approval' },
+    };
+    const first = await requestLimitChange(deps, requester, input);
+    if (first.kind !== 'requested') throw new Error(`expected a request, got ${first.kind}`);
+    await decideApproval(deps, await person('director'), {
+      requestId: first.view.id,
+      decision: 'approve',
+    });
+    expect(await requestLimitChange(deps, requester, input)).toEqual({ kind: 'repeat' });
+  });
+});
+
 describe('deciding', () => {
   it('gives exactly one decision when 20 approvers click at once', async () => {
     const code = 'C0004';

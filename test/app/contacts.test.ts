@@ -339,4 +339,31 @@ describe('logging a collection contact', () => {
     ).rejects.toMatchObject({ code: 'errors.permission.denied', params: { role: 'viewer' } });
     expect(logged).toEqual([]);
   });
+
+  it('takes an entry delivered again a week later as the repeat it is, not a past promise', async () => {
+    const collector = await database.store.users.create({
+      identity: { platform: 'line', externalId: 'U-redelivered' },
+      displayName: 'Redelivered',
+      role: 'collector',
+    });
+    const entry = {
+      query: 'C0009',
+      method: 'call' as const,
+      outcome: 'promise' as const,
+      promise: { dateText: '2026-11-30', amountText: '10000' },
+      invoiceRefs: [],
+      note: 'LINE redelivered this a week later',
+      delivery: { platform: 'line', eventId: '01JREDELIVEREDLATE000000001' },
+    };
+    const at = (now: Date) => ({
+      store: database.store,
+      clock: { now: () => now },
+      timeZone: TEST_TIMEZONE,
+    });
+    const before = await counts();
+    expect((await logContact(at(TEST_NOW), collector, entry)).kind).toBe('logged');
+    const weekLater = new Date(TEST_NOW.getTime() + 10 * 86_400_000);
+    expect(await logContact(at(weekLater), collector, entry)).toEqual({ kind: 'repeat' });
+    expect((await counts()).contacts).toBe(before.contacts + 1);
+  });
 });

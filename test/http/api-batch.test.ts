@@ -238,6 +238,27 @@ describe('refused items', () => {
     expect(await countRows(database, 'customers')).toBe(before);
   });
 
+  it('refuses text the database cannot keep: a NUL, half a surrogate pair', async () => {
+    const before = await countRows(database, 'customers');
+    const items = [
+      { ...customers[0], code: 'T905', legalName: 'NUL\u0000商事' },
+      { ...customers[1], code: 'T906', aliases: ['ok', 'half \ud800'] },
+    ];
+    // JSON.stringify would escape the lone surrogate as \ud800, which is what a client sends.
+    const response = await http.post('/api/v1/customers', { items });
+    expect(response.status).toBe(422);
+    expect((await problemOf(response)).errors).toEqual([
+      expect.objectContaining({
+        item: 0,
+        field: 'legalName',
+        code: 'errors.import.bad_character',
+        message: expect.stringContaining('cannot be stored'),
+      }),
+      expect.objectContaining({ item: 1, field: 'aliases', code: 'errors.import.bad_character' }),
+    ]);
+    expect(await countRows(database, 'customers')).toBe(before);
+  });
+
   it('explains the refusal in Japanese for Accept-Language: ja', async () => {
     const items = [{ code: 'T903', country: 'JP', currency: 'JPY' }];
     const response = await http.post('/api/v1/customers', { items }, { 'Accept-Language': 'ja' });

@@ -58,6 +58,14 @@ describe('GET /api/v1/customers/{code}', () => {
     });
   });
 
+  it('answers 404, not a failure, for a code with a NUL in it', async () => {
+    const response = await http.get('/api/v1/customers/C0001%00');
+    expect(response.status).toBe(404);
+    expect((await problemOf(response)).type).toBe(
+      'https://creditops.dev/problems/customer-not-found',
+    );
+  });
+
   it('says so in Japanese', async () => {
     const response = await http.get('/api/v1/customers/C9999', { 'Accept-Language': 'ja' });
     expect((await problemOf(response)).detail).toBe('取引先コード「C9999」の取引先はありません。');

@@ -213,15 +213,17 @@ export function createLineAdapter(options: LineAdapterOptions): LineAdapter {
     return answer(await bot.handle({ ...who, text }), who, key, target);
   }
 
-  /** One body's events in order (a person's messages read in the order sent). */
+  /**
+   * One body's events in order (a person's messages read in the order sent). One that fails
+   * is logged and the rest go on: work that runs after LINE's 200 has nobody to fail to.
+   */
   async function handleAll(events: webhook.Event[]): Promise<void> {
     for (const event of events) {
-      if (!isActionable(event)) continue;
       try {
-        await handleEvent(event);
+        if (isActionable(event)) await handleEvent(event);
       } catch (error) {
         logger.error('line event failed', {
-          type: event.type,
+          type: event?.type,
           error: error instanceof Error ? (error.stack ?? error.message) : String(error),
         });
       }

@@ -72,8 +72,16 @@ export function parseCallback(raw: Buffer): webhook.CallbackRequest | undefined 
 export type ActionableEvent = webhook.MessageEvent | webhook.PostbackEvent;
 
 export function isActionable(event: webhook.Event): event is ActionableEvent {
+  // The signature vouches for the sender, not the shape: an event this bot cannot read (a
+  // new kind, a field missing) is passed by like any other it does not act on.
+  if (typeof event !== 'object' || event === null) return false;
   // Standby: another channel (a module) owns the chat; this bot only listens.
   if (event.mode !== 'active') return false;
-  if (event.type === 'postback') return true;
-  return event.type === 'message' && (event as webhook.MessageEvent).message.type === 'text';
+  if (event.type === 'postback') {
+    return typeof (event as webhook.PostbackEvent).postback?.data === 'string';
+  }
+  const message = (event as Partial<webhook.MessageEvent>).message as
+    | Partial<webhook.TextMessageContent>
+    | undefined;
+  return event.type === 'message' && message?.type === 'text' && typeof message.text === 'string';
 }

@@ -22,6 +22,8 @@ export interface LineWebhookOptions {
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** What a sender of an oversized body may still send, thrown away, before it is cut off. */
+const DISCARD_FACTOR = 4;
 
 function reply(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
@@ -29,29 +31,34 @@ function reply(res: ServerResponse, status: number, headers: Record<string, stri
   res.end(status === 200 ? 'OK' : '');
 }
 
-/** The raw body, or undefined once it has passed `limit` (answered 413 then). */
+/**
+ * The raw body, or undefined once it has passed `limit` (answered 413 then). The rest of an
+ * oversized body is read and thrown away: closing the connection while it still arrives
+ * makes the kernel reset it, and the sender may lose the 413 with it.
+ */
 function readBody(
   req: IncomingMessage,
   res: ServerResponse,
   limit: number,
 ): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      reply(res, 413, { connection: 'close' });
-      req.resume();
-      resolve(undefined);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    const refuse = () => {
+      over = true;
+      reply(res, 413);
+      resolve(undefined);
+    };
+    if (Number(req.headers['content-length'] ?? 0) > limit) refuse();
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
       size += chunk.length;
+      if (over) {
+        if (size > DISCARD_FACTOR * limit) req.destroy();
+        return;
+      }
       if (size > limit) {
-        over = true;
-        reply(res, 413, { connection: 'close' });
-        resolve(undefined);
+        refuse();
         return;
       }
       chunks.push(chunk);

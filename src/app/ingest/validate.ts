@@ -117,12 +117,24 @@ function readDatetime(spec: FieldSpec, raw: unknown): Read {
   return { value: new Date(ms) };
 }
 
+/**
+ * Text PostgreSQL cannot keep as sent: a NUL (refused outright, failing the whole batch)
+ * or half a surrogate pair (silently stored as U+FFFD). Only JSON can carry either.
+ */
+function unstorable(raw: unknown): boolean {
+  return (Array.isArray(raw) ? raw : [raw]).some((value) => {
+    const text = String(value);
+    return text.includes('\u0000') || !text.isWellFormed();
+  });
+}
+
 function readValue(
   spec: FieldSpec,
   raw: unknown,
   currency: string | undefined,
   format: ValueFormat,
 ) {
+  if (unstorable(raw)) return fail(spec.name, 'errors.import.bad_character');
   switch (spec.type) {
     case 'text':
       return readText(spec, raw);

@@ -208,6 +208,25 @@ describe('the webhook', () => {
     expect((await line.post(huge)).status).toBe(413);
   });
 
+  it('passes by events of a shape LINE does not send and answers the others in the body', async () => {
+    const odd = [
+      null,
+      'text',
+      { type: 'message' },
+      { type: 'message', mode: 'active', source: { type: 'user', userId: SALES } },
+      { ...textEvent('x', { userId: SALES }), message: { type: 'text', text: 42 } },
+      { type: 'postback', mode: 'active', source: { type: 'user', userId: SALES } },
+    ];
+    // null and a string are no events at all; LINE's signature still vouches for them.
+    const response = await line.send(
+      ...(odd as object[]),
+      textEvent('/credit help', { userId: SALES }),
+    );
+    expect(response.status).toBe(200);
+    expect(line.fake.replies()).toHaveLength(1);
+    expect(JSON.stringify(line.fake.replies()[0]?.messages)).toContain('creditops commands');
+  });
+
   it('acts once on a redelivered event: the contact is logged once, answered once', async () => {
     const before = await contactCount();
     const event = (redelivery: boolean, replyToken: string) =>

@@ -1,6 +1,11 @@
 import type { webhook } from '@line/bot-sdk';
 import { describe, expect, it } from 'vitest';
-import { chatOf, commandText, type LineChat } from '../../../src/adapters/line/line-parse.ts';
+import {
+  chatOf,
+  commandText,
+  isActionable,
+  type LineChat,
+} from '../../../src/adapters/line/line-parse.ts';
 import { chatOfId, retryKey } from '../../../src/adapters/line/line-quota.ts';
 
 // What the bot takes for a command on LINE: everything in a 1:1 chat, only commands in a group.
@@ -78,5 +83,32 @@ describe(retryKey.name, () => {
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(retryKey('creditops:outbox:1')).toBe(key);
     expect(retryKey('creditops:outbox:2')).not.toBe(key);
+  });
+});
+
+describe(isActionable.name, () => {
+  const text = {
+    type: 'message',
+    mode: 'active',
+    source: { type: 'user', userId: 'U1' },
+    message: { type: 'text', id: '1', text: '/credit help' },
+  };
+
+  it('acts on active text messages and postbacks', () => {
+    expect(isActionable(text as webhook.Event)).toBe(true);
+    const postback = { type: 'postback', mode: 'active', postback: { data: 't' } };
+    expect(isActionable(postback as webhook.Event)).toBe(true);
+  });
+
+  it.each([
+    ['null', null],
+    ['a number', 5],
+    ['no mode', { type: 'message' }],
+    ['a standby event', { ...text, mode: 'standby' }],
+    ['a message without its content', { ...text, message: undefined }],
+    ['a text that is not a string', { ...text, message: { type: 'text', text: 42 } }],
+    ['a postback without data', { type: 'postback', mode: 'active' }],
+  ])('passes by %s', (_, event) => {
+    expect(isActionable(event as unknown as webhook.Event)).toBe(false);
   });
 });
