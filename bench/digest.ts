@@ -1,7 +1,3 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { type DigestDeps, snapshotPortfolio } from '../src/app/digest.ts';
 import { queueDigest } from '../src/app/digest-delivery.ts';
@@ -18,31 +14,17 @@ import { agingReport } from '../src/app/reports.ts';
 import { createBot } from '../src/chat/bot.ts';
 import { createI18n } from '../src/chat/i18n.ts';
 import type { Database } from '../src/db/connection.ts';
-import { migrateToLatest } from '../src/db/migrator.ts';
 import { createStore } from '../src/db/store.ts';
 import { CURRENCIES, OWNER_NAMES, SEGMENTS } from './digest-book.ts';
-import { generateLedger, loadLedger } from './digest-ledger.ts';
-import { log, openBenchDatabase, percentile, quiet } from './support.ts';
+import { type Figure, figure } from './figures.ts';
+import { log, percentile, quiet } from './support.ts';
 
-// `npm run bench:digest [-- --customers N --invoices N --channels N]`: the morning digests of
-// every subscribed channel, rendered as the outbox worker renders them (the bot's outbox
-// render: subscription, data, card, ten channels side by side, each digest followed by its
-// aging chart), over a generated ledger; then, in the same run, the portfolio aging query next
-// to its floor, a bare sum() of the open amounts of the same table, and each portfolio-wide
-// part of the digest timed alone. Embedded PGlite by default; the server when
-// BENCH_DATABASE_URL is set.
+// The morning digests of every subscribed channel, rendered as the outbox worker renders them
+// (the bot's outbox render: subscription, data, card, ten channels side by side, each digest
+// followed by its aging chart), over the generated ledger; then, in the same run, the portfolio
+// aging query next to its floor, a bare sum() of the open amounts of the same table, and each
+// portfolio-wide part of the digest timed alone.
 
-const server = process.env.BENCH_DATABASE_URL;
-const { values } = parseArgs({
-  options: {
-    customers: { type: 'string' },
-    invoices: { type: 'string' },
-    channels: { type: 'string' },
-  },
-});
-const CUSTOMERS = Number(values.customers ?? 100_000);
-const INVOICES = Number(values.invoices ?? 2_000_000);
-const CHANNELS = Number(values.channels ?? 1_000);
 /** Monday 23 November 2026, 09:00 in Tokyo: the digest slot of the channels. */
 const AS_OF = '2026-11-23';
 const NOW = new Date('2026-11-23T00:00:00Z');
@@ -118,7 +100,7 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
  * outbox per channel, the digest and then its aging chart; the worker claims the oldest
  * message of ten channels at a time, so a batch of digests is followed by their charts.
  */
-async function buildAll(database: Database) {
+async function buildAll(database: Database, count: number) {
   const bot = createBot({
     store: createStore(database.db),
     policy: DEFAULT_POLICY,
@@ -141,8 +123,8 @@ async function buildAll(database: Database) {
   let lines = 0;
   let charts = 0;
   const started = performance.now();
-  for (let from = 0; from < CHANNELS; from += BATCH) {
-    const channels = Array.from({ length: Math.min(BATCH, CHANNELS - from) }, (_, k) => from + k);
+  for (let from = 0; from < count; from += BATCH) {
+    const channels = Array.from({ length: Math.min(BATCH, count - from) }, (_, k) => from + k);
     for (const type of ['digest', 'digest_chart'] as const) {
       await Promise.all(
         channels.map(async (i) => {
@@ -165,9 +147,9 @@ async function buildAll(database: Database) {
 }
 
 /** The scheduler's digest slots of the morning, one after another, as its job runs them. */
-async function queueAll(deps: DigestDeps) {
+async function queueAll(deps: DigestDeps, count: number) {
   const started = performance.now();
-  for (let i = 0; i < CHANNELS; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     const payload = { platform: 'slack', channel: channelId(i), asOf: AS_OF, late: false };
     await queueDigest(deps, { key: `slack:${channelId(i)}:${AS_OF}`, late: false, payload });
   }
@@ -228,122 +210,92 @@ async function portfolioParts(database: Database) {
   return ms;
 }
 
-function report(result: {
-  engine: string;
-  ledger: Awaited<ReturnType<typeof generateLedger>>['counts'];
-  loadSeconds: number;
-  queueSeconds: number;
-  digests: Awaited<ReturnType<typeof buildAll>>;
-  aging: Awaited<ReturnType<typeof agingAgainstFloor>>;
-  parts: Record<string, number>;
-}) {
-  const { ledger, digests, aging } = result;
-  const n = (x: number) => x.toLocaleString('en');
-  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  const ratio = aging.agingMs / aging.floorMs;
-  console.log(`engine              ${result.engine}`);
-  console.log(
-    `ledger              ${n(ledger.customers)} customers, ${n(ledger.invoices)} invoices (${n(ledger.openInvoices)} open), ${n(ledger.allocations)} allocations, ${n(ledger.promises)} promises, ${n(ledger.alerts)} alerts, ${n(ledger.approvals)} pending approvals`,
+/**
+ * The digest's floor: what any digest of every channel must at least read — each channel's
+ * subscription (ten channels side by side, as the worker delivers) and the open amounts of the
+ * book once (a bare sum(), the aging floor).
+ */
+async function digestFloor(database: Database, count: number) {
+  const started = performance.now();
+  await sql`select sum(open_amount_minor)::int8 from invoices where open_amount_minor > 0`.execute(
+    database.db,
   );
-  console.log(`load (COPY)         ${result.loadSeconds.toFixed(1)} s (not measured)`);
-  console.log(
-    `queueing            ${n(CHANNELS)} digest slots in ${result.queueSeconds.toFixed(1)} s (the scheduler, one after another; not in the target)`,
-  );
-  console.log(
-    `digests             ${n(CHANNELS)} channels (digest + chart each) in ${digests.seconds.toFixed(1)} s — target < ${TARGET_SECONDS} s: ${verdict(digests.seconds < TARGET_SECONDS)}`,
-  );
-  console.log(
-    `  per message       median ${percentile(digests.each, 0.5).toFixed(1)} ms, p95 ${percentile(digests.each, 0.95).toFixed(1)} ms, first ${(digests.each[0] ?? 0).toFixed(0)} ms; ${n(digests.lines)} card lines, ${n(digests.charts)} charts`,
-  );
-  console.log(`portfolio aging     ${aging.agingMs.toFixed(1)} ms (median of ${REPEATS})`);
-  console.log(
-    `floor: bare sum()   ${aging.floorMs.toFixed(1)} ms (open amounts of the open invoices)`,
-  );
-  console.log(
-    `aging / floor       ${ratio.toFixed(2)}× — target ≤ ${TARGET_RATIO}×: ${verdict(ratio <= TARGET_RATIO)}`,
-  );
-  console.log(
-    `whole-table sum()   ${aging.tableMs.toFixed(1)} ms (every invoice: a scan of the table); aging / that ${(aging.agingMs / aging.tableMs).toFixed(2)}×`,
-  );
-  console.log('portfolio parts, each read alone:');
-  for (const [name, ms] of Object.entries(result.parts)) {
-    console.log(`  ${name.padEnd(18)}${ms.toFixed(0).padStart(7)} ms`);
+  for (let from = 0; from < count; from += BATCH) {
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH, count - from) }, (_, k) =>
+        database.db
+          .selectFrom('channels')
+          .innerJoin('subscriptions', 'subscriptions.channel_id', 'channels.id')
+          .select(['subscriptions.filters', 'channels.locale', 'channels.timezone'])
+          .where('channels.platform', '=', 'slack')
+          .where('channels.external_id', '=', channelId(from + k))
+          .execute(),
+      ),
+    );
   }
+  return (performance.now() - started) / 1000;
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'creditops-bench-digest-'));
-  try {
-    log(`generating ${CUSTOMERS} customers, ${INVOICES} invoices…`);
-    const ledger = await generateLedger(dir, { customers: CUSTOMERS, invoices: INVOICES }, AS_OF);
-    const { database, engine, cleanup } = await openBenchDatabase(dir, 10);
-    try {
-      await migrateToLatest(database.db);
-      const load = await timed(() => loadLedger(database, ledger, (t) => log(`loading ${t}…`)));
-      const deps = {
-        store: createStore(database.db),
-        policy: DEFAULT_POLICY,
-        clock: { now: () => NOW },
-        timeZone: 'Asia/Tokyo',
-      };
-      // The snapshots earlier mornings wrote, for the changes the digest shows.
-      for (const day of [WEEK_AGO, PREVIOUS_BUSINESS_DAY]) await snapshotPortfolio(deps, day);
-      await subscribe(database, CHANNELS);
-      log(`queueing ${CHANNELS} channels' digests…`);
-      const queueSeconds = await queueAll(deps);
-      log(`rendering ${CHANNELS} channels' digests…`);
-      const digests = await buildAll(database);
-      log('portfolio aging against its floor…');
-      const aging = await agingAgainstFloor(database);
-      log('portfolio parts…');
-      const parts = await portfolioParts(database);
-      const result = {
-        engine,
-        ledger: ledger.counts,
-        loadSeconds: load.ms / 1000,
-        queueSeconds,
-        digests,
-        aging,
-        parts,
-      };
-      report(result);
-      const path = join(import.meta.dirname, 'results-digest.json');
-      const all = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-      all[server ? 'server' : 'embedded'] = {
-        engine,
-        machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-        ledger: ledger.counts,
-        channels: CHANNELS,
-        loadSeconds: round(load.ms / 1000),
-        queueSeconds: round(queueSeconds),
-        digests: {
-          seconds: round(digests.seconds, 2),
-          messages: digests.each.length,
-          perMessageMs: {
-            median: round(percentile(digests.each, 0.5)),
-            p95: round(percentile(digests.each, 0.95)),
-            first: round(digests.each[0] ?? 0),
-          },
-          cardLines: digests.lines,
-          charts: digests.charts,
-          targetSeconds: TARGET_SECONDS,
-        },
-        portfolioAging: {
-          ms: round(aging.agingMs),
-          floorMs: round(aging.floorMs),
-          ratio: round(aging.agingMs / aging.floorMs, 2),
-          wholeTableMs: round(aging.tableMs),
-          targetRatio: TARGET_RATIO,
-        },
-        portfolioPartsMs: parts,
-      };
-      writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
-    } finally {
-      await cleanup();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * `channels` channels subscribe; the scheduler queues their morning (timed apart); every
+ * digest and chart is rendered next to the digest floor.
+ */
+export async function measureDigest(
+  database: Database,
+  options: { readonly channels: number },
+): Promise<Figure[]> {
+  const deps = {
+    store: createStore(database.db),
+    policy: DEFAULT_POLICY,
+    clock: { now: () => NOW },
+    timeZone: 'Asia/Tokyo',
+  };
+  // The snapshots earlier mornings wrote, for the changes the digest shows.
+  for (const day of [WEEK_AGO, PREVIOUS_BUSINESS_DAY]) await snapshotPortfolio(deps, day);
+  await subscribe(database, options.channels);
+  log(`  queueing ${options.channels} channels' digests…`);
+  const queueSeconds = await queueAll(deps, options.channels);
+  log(`  rendering ${options.channels} channels' digests…`);
+  const digests = await buildAll(database, options.channels);
+  const floorSeconds = await digestFloor(database, options.channels);
+  log('  portfolio parts, each alone…');
+  const parts = await portfolioParts(database);
+  return [
+    figure({
+      section: 'digest',
+      name: `${options.channels.toLocaleString('en')} channels, digest + chart each`,
+      value: digests.seconds,
+      unit: 's',
+      floorName: 'their subscriptions + one sum()',
+      floor: floorSeconds,
+      target: { text: `< ${TARGET_SECONDS} s`, met: (v) => v < TARGET_SECONDS },
+      detail: {
+        messages: digests.each.length,
+        medianMs: round(percentile(digests.each, 0.5)),
+        p95Ms: round(percentile(digests.each, 0.95)),
+        firstMs: round(digests.each[0] ?? 0),
+        cardLines: digests.lines,
+        charts: digests.charts,
+        queueingSeconds: round(queueSeconds, 2),
+        ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`part ${k} ms`, v])),
+      },
+    }),
+  ];
 }
 
-await main();
+/** The portfolio aging (`report aging`, the digest, the snapshot) next to its floor. */
+export async function measurePortfolioAging(database: Database): Promise<Figure[]> {
+  const aging = await agingAgainstFloor(database);
+  return [
+    figure({
+      section: 'aging',
+      name: 'portfolio aging (median)',
+      value: aging.agingMs,
+      unit: 'ms',
+      floorName: 'bare sum() of open amounts',
+      floor: aging.floorMs,
+      target: { text: `≤ ${TARGET_RATIO}× floor`, met: (_, r) => r <= TARGET_RATIO },
+      detail: { repeats: REPEATS, wholeTableSumMs: round(aging.tableMs) },
+    }),
+  ];
+}

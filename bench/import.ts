@@ -1,33 +1,21 @@
 import { once } from 'node:events';
-import {
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { createStore } from '../src/db/store.ts';
 import { importCsv } from '../src/io/csv-import.ts';
-import { openBenchDatabase } from './support.ts';
+import { type Figure, figure } from './figures.ts';
+import { log, openBenchDatabase } from './support.ts';
 
-// `npm run bench:import [-- --rows N]`: invoice rows per second through `creditops import`
-// (parse, validate, resolve customers, upsert with change detection) next to the floor: a
-// plain COPY of the same rows, already as the ledger stores them (customer ids, minor units),
-// into the real `invoices` table with its indexes, checks and foreign key. A COPY of the raw
-// export into a bare table is a second reference. Embedded PGlite by default; the server
-// when BENCH_DATABASE_URL is set.
+// Invoice rows per second through `creditops import` (parse, validate, resolve customers,
+// upsert with change detection) next to the floor: a plain COPY of the same rows, already as
+// the ledger stores them (customer ids, minor units), into the real `invoices` table with its
+// indexes, checks and foreign key. A COPY of the raw export into a bare table is a second
+// reference. The import gets a database of its own, so the ledger of the other parts does not
+// weigh on it.
 
-const { values } = parseArgs({
-  options: { rows: { type: 'string' }, customers: { type: 'string' } },
-});
-const ROWS = Number(values.rows ?? 1_000_000);
-const CUSTOMERS = Number(values.customers ?? 1_000);
+const CUSTOMERS = 1_000;
 
 async function writeLines(
   file: string,
@@ -70,7 +58,7 @@ function invoiceStream(): () => BenchInvoice {
 }
 
 /** The export to import. */
-async function generate(dir: string) {
+async function generate(dir: string, rows: number) {
   const customers = join(dir, 'customers.csv');
   const invoices = join(dir, 'invoices.csv');
   await writeLines(
@@ -83,7 +71,7 @@ async function generate(dir: string) {
   await writeLines(
     invoices,
     'externalId,customerCode,number,issuedOn,dueOn,amount,currency',
-    ROWS,
+    rows,
     (i) => {
       const r = exported();
       const amount = `${Math.floor(r.cents / 100)}.${String(r.cents % 100).padStart(2, '0')}`;
@@ -94,12 +82,12 @@ async function generate(dir: string) {
 }
 
 /** The same rows as the ledger stores them: customer ids (as imported), minor units. */
-async function resolve(dir: string, ids: ReadonlyMap<string, number>) {
+async function resolve(dir: string, rows: number, ids: ReadonlyMap<string, number>) {
   const resolved = join(dir, 'invoices-resolved.csv');
   const stored = invoiceStream();
   const header =
     'external_id,customer_id,number,issued_on,due_on,currency,amount_minor,open_amount_minor';
-  await writeLines(resolved, header, ROWS, (i) => {
+  await writeLines(resolved, header, rows, (i) => {
     const r = stored();
     const id = ids.get(code(r.customer));
     if (id === undefined) throw new Error(`customer ${code(r.customer)} was not imported`);
@@ -114,96 +102,88 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
   return { value, seconds: (performance.now() - started) / 1000 };
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'creditops-bench-'));
+/** `rows` invoice rows imported into a new database under `dir`, next to COPY of the same. */
+export async function measureImport(
+  dir: string,
+  options: { readonly rows: number },
+): Promise<Figure[]> {
+  const ROWS = options.rows;
+  mkdirSync(dir, { recursive: true });
+  log(`  generating ${ROWS.toLocaleString('en')} invoice rows…`);
+  const files = await generate(dir, ROWS);
+  const { database, cleanup } = await openBenchDatabase(dir, 4);
   try {
-    process.stderr.write(`generating ${ROWS.toLocaleString('en')} invoice rows…\n`);
-    const files = await generate(dir);
-    const { database, engine, cleanup } = await openBenchDatabase(dir, 4);
-    try {
-      await migrateToLatest(database.db);
-      const store = createStore(database.db);
-      const explain = (p: { code: string }) => p.code;
-      await importCsv({ file: files.customers, kind: 'customers', store, explain });
-      const customerIds = new Map(
-        (await database.db.selectFrom('customers').select(['id', 'code']).execute()).map((c) => [
-          c.code,
-          c.id,
-        ]),
-      );
-      const resolved = await resolve(dir, customerIds);
-      // The floor: the rows as stored, straight into the table the import writes.
-      process.stderr.write('COPY into invoices (floor)…\n');
-      const floor = await timed(() =>
-        database.copyFrom(
-          'COPY invoices (external_id, customer_id, number, issued_on, due_on, currency, amount_minor, open_amount_minor) FROM STDIN WITH (FORMAT csv, HEADER true)',
-          resolved,
-        ),
-      );
-      await sql`truncate invoices cascade`.execute(database.db);
-      // A second reference: the raw export into a bare table, no indexes, no conversion.
-      await sql`create table bench_copy (external_id text, customer_code text, number text,
-        issued_on date, due_on date, amount numeric, currency text)`.execute(database.db);
-      process.stderr.write('COPY into a bare table…\n');
-      const bare = await timed(() =>
-        database.copyFrom(
-          'COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)',
-          files.invoices,
-        ),
-      );
-      await sql`drop table bench_copy`.execute(database.db);
-      process.stderr.write('creditops import…\n');
-      const imported = await timed(() =>
-        importCsv({ file: files.invoices, kind: 'invoices', store, explain }),
-      );
-      const again = await timed(() =>
-        importCsv({ file: files.invoices, kind: 'invoices', store, explain }),
-      );
-      const rate = (s: number) => Math.round(ROWS / s);
-      const percent = (n: number) => `${(n * 100).toFixed(0)} %`;
-      const result = {
-        engine,
-        rows: ROWS,
-        machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-        floor: { seconds: floor.seconds, rowsPerSecond: rate(floor.seconds) },
-        copyIntoBareTable: { seconds: bare.seconds, rowsPerSecond: rate(bare.seconds) },
-        import: {
-          seconds: imported.seconds,
-          rowsPerSecond: rate(imported.seconds),
-          tally: imported.value.tally,
+    await migrateToLatest(database.db);
+    const store = createStore(database.db);
+    const explain = (p: { code: string }) => p.code;
+    await importCsv({ file: files.customers, kind: 'customers', store, explain });
+    const customerIds = new Map(
+      (await database.db.selectFrom('customers').select(['id', 'code']).execute()).map((c) => [
+        c.code,
+        c.id,
+      ]),
+    );
+    const resolved = await resolve(dir, ROWS, customerIds);
+    // The floor: the rows as stored, straight into the table the import writes.
+    log('  COPY into invoices (floor)…');
+    const floor = await timed(() =>
+      database.copyFrom(
+        'COPY invoices (external_id, customer_id, number, issued_on, due_on, currency, amount_minor, open_amount_minor) FROM STDIN WITH (FORMAT csv, HEADER true)',
+        resolved,
+      ),
+    );
+    await sql`truncate invoices cascade`.execute(database.db);
+    // A second reference: the raw export into a bare table, no indexes, no conversion.
+    await sql`create table bench_copy (external_id text, customer_code text, number text,
+      issued_on date, due_on date, amount numeric, currency text)`.execute(database.db);
+    log('  COPY into a bare table…');
+    const bare = await timed(() =>
+      database.copyFrom(
+        'COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)',
+        files.invoices,
+      ),
+    );
+    await sql`drop table bench_copy`.execute(database.db);
+    log('  creditops import…');
+    const imported = await timed(() =>
+      importCsv({ file: files.invoices, kind: 'invoices', store, explain }),
+    );
+    log('  creditops import again, nothing changed…');
+    const again = await timed(() =>
+      importCsv({ file: files.invoices, kind: 'invoices', store, explain }),
+    );
+    const rate = (s: number) => ROWS / s;
+    const floorName = 'COPY into invoices';
+    return [
+      figure({
+        section: 'import',
+        name: `import ${ROWS.toLocaleString('en')} invoice rows`,
+        value: rate(imported.seconds),
+        unit: 'rows/s',
+        floorName,
+        floor: rate(floor.seconds),
+        target: { text: '≥ 50 % of COPY', met: (_, r) => r >= 0.5 },
+        detail: {
+          seconds: Number(imported.seconds.toFixed(2)),
+          floorSeconds: Number(floor.seconds.toFixed(2)),
+          inserted: imported.value.tally.inserted,
+          bareCopyRowsPerSecond: Math.round(rate(bare.seconds)),
         },
-        reimport: {
-          seconds: again.seconds,
-          rowsPerSecond: rate(again.seconds),
-          tally: again.value.tally,
+      }),
+      figure({
+        section: 'import',
+        name: '  re-import, nothing changed',
+        value: rate(again.seconds),
+        unit: 'rows/s',
+        floorName,
+        floor: rate(floor.seconds),
+        detail: {
+          seconds: Number(again.seconds.toFixed(2)),
+          unchanged: again.value.tally.unchanged,
         },
-        importToFloor: Number((floor.seconds / imported.seconds).toFixed(3)),
-        importToBareCopy: Number((bare.seconds / imported.seconds).toFixed(3)),
-      };
-      const rows = (n: number) => `${n.toLocaleString('en')} rows/s`;
-      console.log(`engine          ${engine}\nrows            ${ROWS.toLocaleString('en')}`);
-      console.log(
-        `COPY (floor)    ${floor.seconds.toFixed(1)} s  ${rows(result.floor.rowsPerSecond)}  (resolved rows into the invoices table: indexes, checks, foreign key)`,
-      );
-      console.log(
-        `COPY, bare      ${bare.seconds.toFixed(1)} s  ${rows(result.copyIntoBareTable.rowsPerSecond)}  (the raw export into a table with no indexes)`,
-      );
-      console.log(
-        `import          ${imported.seconds.toFixed(1)} s  ${rows(result.import.rowsPerSecond)}  (${percent(result.importToFloor)} of the floor; target ≥ 50 %)`,
-      );
-      console.log(
-        `re-import       ${again.seconds.toFixed(1)} s  ${rows(result.reimport.rowsPerSecond)}  (${again.value.tally.unchanged.toLocaleString('en')} unchanged)`,
-      );
-      const path = join(import.meta.dirname, 'results.json');
-      const all = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-      all[`import:${process.env.BENCH_DATABASE_URL ? 'server' : 'embedded'}`] = result;
-      writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
-    } finally {
-      await cleanup();
-    }
+      }),
+    ];
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup();
   }
 }
-
-await main();

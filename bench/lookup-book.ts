@@ -41,7 +41,7 @@ export interface LookupQuery {
   readonly code: string;
 }
 
-interface Named {
+export interface Named {
   readonly id: number;
   readonly code: string;
   readonly identity: CustomerIdentity;
