@@ -39,23 +39,11 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return new Date(toUtcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-// A formatter costs far more to build than to use, and every card asks for "today".
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar date at `instant` in an IANA time zone: "today" for a channel in Tokyo. */
 export function dateInTimeZone(instant: Date, timeZone: string): IsoDate {
-  let format = dayFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dayFormatters.set(timeZone, format);
-  }
-  const parts = format.formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  // One cached formatter per zone (below): building one costs far more than using it.
+  const parts = formatter(timeZone).formatToParts(instant);
+  const get = (type: string) => (parts.find((p) => p.type === type)?.value ?? '').padStart(2, '0');
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
