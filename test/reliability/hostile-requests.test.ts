@@ -312,6 +312,27 @@ describe('signed bodies no platform sends', () => {
         500,
       );
     }
+    // A form whose metadata is not what the bot wrote (forged, or a modal of another release)
+    // is closed at once with a plain acknowledgement.
+    for (const privateMetadata of [
+      '',
+      '{}',
+      '{"formId":"contact"}',
+      '{"formId":"x","context":"C001"}',
+    ]) {
+      const submission = {
+        type: 'view_submission',
+        user: { id: collector.slack },
+        view: {
+          id: 'V2',
+          callback_id: 'co_form',
+          private_metadata: privateMetadata,
+          state: { values: {} },
+        },
+      };
+      const answer = await bot.slack.interaction(submission);
+      expect(answer.status, privateMetadata).toBe(200);
+    }
     const bare = new URLSearchParams({ command: '/credit', text: logContact('bare') }).toString();
     expect((await bot.slack.post(bare)).status).toBeLessThan(500);
   });

@@ -1,5 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
+import { z } from 'zod';
 import type { Deliverer } from '../../app/outbox-ports.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Bot, ChatCaller } from '../../chat/bot.ts';
@@ -54,6 +55,27 @@ interface FormMetadata {
   readonly context: string;
   readonly responseUrl?: string;
   readonly channel?: string;
+}
+
+const formMetadata = z.object({
+  formId: z.enum(['contact', 'limit', 'phase', 'reject']),
+  context: z.string(),
+  responseUrl: z.string().optional(),
+  channel: z.string().optional(),
+});
+
+/**
+ * What the bot put in the modal's private_metadata when it opened it, or undefined when the
+ * submission carries something else: a modal of an older release or a forged payload. Read
+ * before anything else so such a submission is acknowledged at once, not after Bolt's 3 s.
+ */
+function readFormMetadata(text: string | undefined): FormMetadata | undefined {
+  try {
+    const parsed = formMetadata.safeParse(JSON.parse(text ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -229,7 +251,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
 
   app.view(FORM, async ({ ack, body, view, client }) => {
-    const metadata = JSON.parse(view.private_metadata) as FormMetadata;
+    const metadata = readFormMetadata(view.private_metadata);
+    if (!metadata) {
+      // The form cannot be traced to what opened it: close it; the person runs the command again.
+      logger.warn('slack form submission without readable metadata; closed it', {
+        callbackId: view.callback_id,
+      });
+      await ack();
+      return;
+    }
     const who = await caller(client, body.user.id, metadata.channel, body.user.name);
     const result = await bot.submit({
       ...who,
