@@ -9,6 +9,7 @@ import {
   MAX_NOTE_LENGTH,
 } from '../domain/contact-words.ts';
 import type { ContactMethod, ContactOutcome } from '../domain/credit.ts';
+import { cleanText } from '../domain/text.ts';
 import { type AdminUsersCommand, parseAdmin } from './admin-command.ts';
 import {
   APPROVAL_WORDS,
@@ -111,17 +112,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
 
 const COMMAND_NAMES = new Set(['credit', '与信', '信用']);
 
-/**
- * Strips what no person means to send: control and format characters (bidi overrides,
- * zero-width joiners, NUL), lone surrogates; folds every kind of space into one.
- */
-export function cleanInput(text: string): string {
-  return text
-    .toWellFormed()
-    .replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\uFFFD]/gu, ' ')
-    .replace(/[\s\u3000]+/gu, ' ')
-    .trim();
-}
+/** A command as the person meant it (see `cleanText`). */
+export const cleanInput = cleanText;
 
 export function parseCommand(raw: string): Command {
   const text = cleanInput(raw);
