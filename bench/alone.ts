@@ -8,16 +8,13 @@ import { migrateToLatest } from '../src/db/migrator.ts';
 import { generateLedger, loadLedger } from './digest-ledger.ts';
 import { type Figure, formatFigures } from './figures.ts';
 import { type Named, nameCustomers } from './lookup-book.ts';
-import { log, openBenchDatabase } from './support.ts';
+import { AS_OF, log, openBenchDatabase } from './support.ts';
 
 // One part of `npm run bench` on its own, for working on it: the same deterministic ledger
 // the runner builds (by default the small scale), loaded into a scratch database (embedded,
 // or on the server with BENCH_DATABASE_URL), named, then the part and its table.
 //
 //   npx tsx bench/<part>.ts [--customers N] [--invoices N] [--<option> N]…
-
-/** The book's date: the ledger is generated as of this day. */
-export const AS_OF = '2026-11-23';
 
 export interface AloneRun {
   readonly database: Database;

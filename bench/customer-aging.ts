@@ -4,9 +4,9 @@ import type { Database } from '../src/db/connection.ts';
 import { agingBuckets } from '../src/domain/aging.ts';
 import type { IsoDate } from '../src/domain/dates.ts';
 import { loadPolicy } from '../src/policy-files.ts';
-import { AS_OF, runAlone, startedAlone } from './alone.ts';
+import { runAlone, startedAlone } from './alone.ts';
 import { type Figure, figure } from './figures.ts';
-import { percentile } from './support.ts';
+import { AS_OF, percentile } from './support.ts';
 
 // The aging on a customer's `/credit` card, as the card's snapshot reads it (agingByCurrency
 // for one customer, with the policy's buckets), for the customers with the most open invoices

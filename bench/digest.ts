@@ -17,7 +17,7 @@ import type { Database } from '../src/db/connection.ts';
 import { createStore } from '../src/db/store.ts';
 import { CURRENCIES, OWNER_NAMES, SEGMENTS } from './digest-book.ts';
 import { type Figure, figure } from './figures.ts';
-import { log, percentile, quiet } from './support.ts';
+import { AS_OF, log, percentile, quiet } from './support.ts';
 
 // The morning digests of every subscribed channel, rendered as the outbox worker renders them
 // (the bot's outbox render: subscription, data, card, ten channels side by side, each digest
@@ -26,7 +26,6 @@ import { log, percentile, quiet } from './support.ts';
 // portfolio-wide part of the digest timed alone.
 
 /** Monday 23 November 2026, 09:00 in Tokyo: the digest slot of the channels. */
-const AS_OF = '2026-11-23';
 const NOW = new Date('2026-11-23T00:00:00Z');
 const PREVIOUS_BUSINESS_DAY = '2026-11-20';
 const WEEK_AGO = '2026-11-16';

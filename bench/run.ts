@@ -12,7 +12,7 @@ import { measureLookup } from './lookup.ts';
 import { nameCustomers } from './lookup-book.ts';
 import { measureSearch } from './search.ts';
 import { measureStart } from './start.ts';
-import { benchServerUrl, log, openBenchDatabase } from './support.ts';
+import { AS_OF, benchServerUrl, log, openBenchDatabase } from './support.ts';
 
 // `npm run bench [-- --scale small|large] [--json FILE] [--only part,part]`: what users feel,
 // each figure measured next to its floor in the same run, on embedded PGlite or, with
@@ -42,7 +42,6 @@ const SCALES = {
 const PARTS = ['start', 'lookup', 'aging', 'search', 'digest', 'import'] as const;
 type Part = (typeof PARTS)[number];
 const LEDGER_PARTS: readonly Part[] = ['lookup', 'aging', 'search', 'digest'];
-const AS_OF = '2026-11-23';
 
 const { values } = parseArgs({
   options: {

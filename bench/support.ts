@@ -7,6 +7,9 @@ import { type Database, openEmbeddedDatabase, openServerDatabase } from '../src/
 // database of its own on the server named by BENCH_DATABASE_URL, dropped afterwards), a
 // silent logger, progress lines on stderr and percentiles.
 
+/** The book's date: every ledger is generated as of this day, and measured on it. */
+export const AS_OF = '2026-11-23';
+
 export const benchServerUrl = process.env.BENCH_DATABASE_URL;
 
 export const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
