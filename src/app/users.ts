@@ -1,5 +1,6 @@
 import { ROLES, type Role } from '../domain/credit.ts';
 import { DomainError } from '../domain/errors.ts';
+import { cleanText } from '../domain/text.ts';
 import { isLocale, type Locale } from './locales.ts';
 import type { Identity, Store, User, UserWithIdentities } from './ports.ts';
 
@@ -10,28 +11,49 @@ export interface ResolveUserInput {
   readonly defaultRole: Role;
 }
 
+/** Longest display name kept; platforms allow 20 (LINE) to 80 (Slack) characters. */
+const MAX_DISPLAY_NAME = 128;
+
+/**
+ * The name a platform reports, as creditops keeps it: cleaned, cut to a length, and the
+ * platform's id when nothing is left (a name of only emoji joiners or control characters).
+ */
+export function displayNameFrom(name: string, identity: Identity): string {
+  const cleaned = [...cleanText(name)].slice(0, MAX_DISPLAY_NAME).join('').trim();
+  return cleaned === '' ? identity.externalId : cleaned;
+}
+
 /** The creditops user behind a platform identity, created (and audited) on first contact. */
 export async function resolveUser(store: Store, input: ResolveUserInput): Promise<User> {
   const existing = await store.users.findByIdentity(input.identity);
   if (existing) return existing;
-  return store.transaction(async (tx) => {
-    const again = await tx.users.findByIdentity(input.identity);
-    if (again) return again;
-    const user = await tx.users.create({
-      identity: input.identity,
-      displayName: input.displayName,
-      role: input.defaultRole,
+  try {
+    return await store.transaction(async (tx) => {
+      const again = await tx.users.findByIdentity(input.identity);
+      if (again) return again;
+      const user = await tx.users.create({
+        identity: input.identity,
+        displayName: displayNameFrom(input.displayName, input.identity),
+        role: input.defaultRole,
+      });
+      await tx.audit.record({
+        actor: `${input.identity.platform}:${input.identity.externalId}`,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: String(user.id),
+        before: null,
+        after: { displayName: user.displayName, role: user.role, identity: input.identity },
+      });
+      return user;
     });
-    await tx.audit.record({
-      actor: `${input.identity.platform}:${input.identity.externalId}`,
-      action: 'user.create',
-      entityType: 'user',
-      entityId: String(user.id),
-      before: null,
-      after: { displayName: user.displayName, role: user.role, identity: input.identity },
-    });
-    return user;
-  });
+  } catch (error) {
+    // A person's first messages can arrive together: each request sees no user yet, and all
+    // but the first to commit hit the identity's unique key. Theirs is the user it made; this
+    // transaction, its user row and audit entry, rolled back.
+    const made = await store.users.findByIdentity(input.identity);
+    if (made) return made;
+    throw error;
+  }
 }
 
 /** `/credit lang ja|zh|en`: pins the language a user is answered in. */

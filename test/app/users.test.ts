@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, listUsers, resolveUser, setUserRole } from '../../src/app/users.ts';
 import type { Bot } from '../../src/chat/bot.ts';
 import { createI18n } from '../../src/chat/i18n.ts';
+import { createStore } from '../../src/db/store.ts';
 import type { Role } from '../../src/domain/credit.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import { createTestBot } from '../support/bot.ts';
@@ -119,6 +120,45 @@ describe('adding users', () => {
       '“boss” is not a creditops role. Use one of: viewer, sales, collector, credit_manager, director, admin.',
     );
     expect(await listUsers(database.store)).toEqual(before);
+  });
+});
+
+describe('first contact', () => {
+  it('makes one user of a newcomer whose first messages arrive together', async () => {
+    // Another request for the same person is creating them and has not committed yet: this
+    // one sees nobody, makes its own user, and meets theirs at the identity's unique key.
+    const identity = slack('U300');
+    const race = await database.db.transaction().execute(async (trx) => {
+      const other = await createStore(trx).users.create({
+        identity,
+        displayName: 'nora',
+        role: 'viewer',
+      });
+      const mine = resolveUser(database.store, {
+        identity,
+        displayName: 'nora',
+        defaultRole: 'viewer',
+      }).then(
+        (user) => ({ user }),
+        (error: unknown) => ({ error }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { other, mine };
+    });
+    expect(await race.mine).toEqual({ user: race.other });
+    // What the losing request wrote, its user and their audit entry, was rolled back.
+    const made = await database.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('actor', '=', 'slack:U300')
+      .execute();
+    expect(made).toEqual([]);
+    const users = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where('display_name', '=', 'nora')
+      .execute();
+    expect(users).toEqual([{ id: race.other.id }]);
   });
 });
 
