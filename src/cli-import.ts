@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, isEntityKind } from './app/ingest/entities.ts';
 import type { Translate } from './chat/i18n.ts';
 import { reassessCustomers } from './cli-assess.ts';
-import { EXIT, UsageError, withDatabase } from './cli-support.ts';
+import { cliActor, EXIT, UsageError, withDatabase } from './cli-support.ts';
 import type { Config } from './config.ts';
 import { createStore } from './db/store.ts';
 import { DomainError } from './domain/errors.ts';
@@ -83,6 +83,7 @@ export async function runImport(config: Config, t: Translate, args: string[]): P
         file,
         kind,
         store,
+        actor: cliActor(),
         dryRun,
         skipInvalid: values['skip-invalid'] === true,
         explain: (p) => explainProblem(t, p),

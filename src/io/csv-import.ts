@@ -1,4 +1,5 @@
 import { open, stat, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { EntityKind } from '../app/ingest/entities.ts';
 import {
@@ -40,6 +41,8 @@ export interface CsvImportOptions {
   readonly onProgress?: (rowsRead: number, fraction: number) => void;
   /** The reason column of the rejects file, in the operator's language. */
   readonly explain: (problem: RowProblem) => string;
+  /** Who imports (`cli:<os user>`): an applied import is audited under this name. */
+  readonly actor?: string;
 }
 
 /** One refused value: file line, source column, and why (an i18n code with its params). */
@@ -239,6 +242,17 @@ export async function importCsv(o: CsvImportOptions): Promise<CsvImportResult> {
     tally = await session.finish();
     touched = [...session.touched];
     if (o.dryRun || (tally.rejected > 0 && !o.skipInvalid)) throw new Rollback();
+    // One entry for the file, as a REST batch has one: its rows are the ledger's own record.
+    if (o.actor) {
+      await store.audit.record({
+        actor: o.actor,
+        action: 'import.upsert',
+        entityType: o.kind,
+        entityId: basename(o.file),
+        before: null,
+        after: { file: basename(o.file), ...tally },
+      });
+    }
   };
 
   try {

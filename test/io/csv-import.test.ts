@@ -235,6 +235,44 @@ describe('a file with bad rows', () => {
     expect(result.applied).toBe(false);
     expect(await count('invoices')).toBe(before);
   });
+
+  it('audits an applied import once, under the importer’s name, and a refused one not at all', async () => {
+    const file = join(dir, 'audited.csv');
+    writeFileSync(file, 'code,legalName,country,currency\nA100,Audited Trading KK,JP,JPY\n');
+    const entries = () =>
+      database.db
+        .selectFrom('audit_log')
+        .select(['actor', 'action', 'entity_type', 'entity_id', 'before', 'after'])
+        .where('action', '=', 'import.upsert')
+        .execute();
+    const before = (await entries()).length;
+    await importCsv({
+      file,
+      kind: 'customers',
+      store: database.store,
+      actor: 'cli:ops',
+      dryRun: true,
+      explain: (p) => p.code,
+    });
+    expect(await entries()).toHaveLength(before);
+    await importCsv({
+      file,
+      kind: 'customers',
+      store: database.store,
+      actor: 'cli:ops',
+      explain: (p) => p.code,
+    });
+    expect((await entries()).slice(before)).toEqual([
+      {
+        actor: 'cli:ops',
+        action: 'import.upsert',
+        entity_type: 'customers',
+        entity_id: 'audited.csv',
+        before: null,
+        after: { file: 'audited.csv', read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0 },
+      },
+    ]);
+  });
 });
 
 describe('a Shift_JIS export from a Japanese ERP', () => {
