@@ -5,7 +5,7 @@ import type { SlackAdapter } from './adapters/slack/index.ts';
 import type { TelegramAdapter } from './adapters/telegram/index.ts';
 import { queueLineQuotaWarning } from './app/line-quota-warnings.ts';
 import { deadLetterNotices } from './app/outbox-admin.ts';
-import { type BotDeps, createBot } from './chat/bot.ts';
+import { type Bot, type BotDeps, createBot } from './chat/bot.ts';
 import type { ChartRenderer } from './chat/chart-drawing.ts';
 import { openDatabase } from './db/connection.ts';
 import { createJobRunStore } from './db/job-run-repository.ts';
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   let telegram: TelegramAdapter | undefined;
   let worker: OutboxWorker | undefined;
   let scheduler: Scheduler | undefined;
+  let answers: Pick<Bot, 'settled'> | undefined;
   // Stop taking requests and let those in flight finish before the database goes away.
   const shutdown = async (code: number) => {
     if (closing) return;
@@ -95,6 +96,10 @@ async function main(): Promise<void> {
       // LINE was answered at once; let the events in hand get their answers.
       await line?.stop();
       await telegram?.stop();
+      // Commands acknowledged before the stop are answered before the database goes.
+      if (answers && !(await answers.settled())) {
+        logger.warn('stopped while commands were still being answered');
+      }
       await scheduler?.stop();
       await worker?.stop();
     } finally {
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
     timeZone: config.defaultTimeZone,
   };
   const bot = createBot(core);
+  answers = bot;
   const routes: NodeRoute[] = [];
   // A platform's SDK loads only when that platform runs: together they would be most of the
   // start-up of a bot that runs none of them.

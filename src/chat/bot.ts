@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { issueActionTokens, redeemActionToken } from '../app/action-tokens.ts';
 import { logContactForm, prepareContactForm } from '../app/contact-form.ts';
 import { type Delivery, logContact } from '../app/contacts.ts';
@@ -79,6 +80,12 @@ export interface Bot {
   outbox(delivery: OutboxDelivery): Promise<RenderedOutboxCard<Card> | undefined>;
   /** Opaque tokens for the card's buttons, in order, for platforms whose buttons carry data. */
   actionTokens(card: Card, caller: ChatCaller): Promise<string[]>;
+  /**
+   * Resolves once no command is being answered or waiting its turn — true — or after
+   * `withinMs` with some still under way — false. A stopping process waits for this before it
+   * closes the database.
+   */
+  settled(withinMs?: number): Promise<boolean>;
 }
 
 /** ja-JP → ja, zh-Hans-CN → zh, en-GB → en; anything else is not a choice of ours. */
@@ -159,6 +166,15 @@ function repeatCard(t: Translate): Card {
 
 const logCommand = (code: string) => `/credit log ${code}`;
 const shareCommand = (code: string) => `/credit share ${code}`;
+
+/**
+ * Commands answered at the same time by one process; the rest queue in arrival order. Above
+ * the database pool's ten connections the answers would only share them, below a few a slow
+ * round trip would leave the cores idle.
+ */
+const ANSWERS_AT_ONCE = 8;
+/** How long a stopping process waits for the answers under way by default. */
+const SETTLE_MS = 20_000;
 
 export function createBot(deps: BotDeps): Bot {
   const { i18n, store, logger } = deps;
@@ -301,24 +317,32 @@ export function createBot(deps: BotDeps): Bot {
   const firstLocale = (caller: ChatCaller) =>
     localeFromTag(caller.platformLocale) ?? caller.channelLocale ?? deps.defaultLocale;
 
-  return {
-    async handle(request) {
-      let locale = firstLocale(request);
-      try {
-        const { user, ctx } = await session(request);
-        locale = ctx.locale;
-        const text = request.actionToken
-          ? await redeemActionToken(store, request.actionToken, deps.clock.now())
-          : request.text;
-        return answer(
-          { locale, ...(await run(parseCommand(text), user, ctx, request)) },
-          request,
-          user,
-        );
-      } catch (error) {
-        return { ...failure(error, request, locale), locale };
-      }
-    },
+  async function handleNow(request: ChatRequest): Promise<Card> {
+    let locale = firstLocale(request);
+    try {
+      const { user, ctx } = await session(request);
+      locale = ctx.locale;
+      const text = request.actionToken
+        ? await redeemActionToken(store, request.actionToken, deps.clock.now())
+        : request.text;
+      return answer(
+        { locale, ...(await run(parseCommand(text), user, ctx, request)) },
+        request,
+        user,
+      );
+    } catch (error) {
+      return { ...failure(error, request, locale), locale };
+    }
+  }
+
+  // Commands are answered in the order they came, a few at once. Each answer takes several
+  // round trips; with every request in a burst started at once they would all share the
+  // database and all finish late together, while taking them in turn answers the first ones at
+  // once and lets the rest wait their turn (docs/reliability.md, "Load").
+  const inTurn = pLimit(ANSWERS_AT_ONCE);
+
+  const methods: Omit<Bot, 'settled'> = {
+    handle: (request) => inTurn(() => handleNow(request)),
 
     async submit(submission) {
       let locale = firstLocale(submission);
@@ -404,6 +428,36 @@ export function createBot(deps: BotDeps): Bot {
           ? known.user
           : await store.users.findByIdentity(caller.identity);
       return issueActionTokens(store, user, commands, deps.clock.now());
+    },
+  };
+
+  // What a person is waiting for: a stopping process finishes it before the database goes.
+  let answering = 0;
+  const counted =
+    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      answering += 1;
+      try {
+        return await work(...args);
+      } finally {
+        answering -= 1;
+      }
+    };
+  return {
+    handle: counted(methods.handle),
+    submit: counted(methods.submit),
+    home: counted(methods.home),
+    actionTokens: counted(methods.actionTokens),
+    outbox: methods.outbox,
+    async settled(withinMs = SETTLE_MS) {
+      const until = Date.now() + withinMs;
+      // Twice idle a tick apart: an answer's button tokens are asked for right after it.
+      let idleChecks = 0;
+      while (idleChecks < 2 && Date.now() < until) {
+        idleChecks = answering === 0 ? idleChecks + 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return answering === 0;
     },
   };
 }

@@ -42,6 +42,9 @@ function recordingBot(answers: FormResult[]): { bot: Bot; submitted: FormSubmiss
     async actionTokens() {
       return [];
     },
+    async settled() {
+      return true;
+    },
   };
   return { bot, submitted };
 }
