@@ -57,7 +57,7 @@ export const CUSTOMERS: readonly RawItem[] = [
   },
 ];
 
-function seedPerson(m: CastMember): SeedPerson {
+export function seedPerson(m: CastMember): SeedPerson {
   return {
     role: m.role,
     name: m.name,

@@ -33,6 +33,8 @@ export interface BotDatabase {
   readonly liveReads: boolean;
   /** Runs `fn` on a connection of the test's own; embedded, only while the bot is stopped. */
   use<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
+  /** As `use`, with the whole connection: COPY, for loading a generated ledger. */
+  useDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T>;
   /** Drops the database, or removes the data directory. */
   drop(): Promise<void>;
 }
@@ -53,6 +55,7 @@ async function serverDatabase(url: string): Promise<BotDatabase> {
     env: { DATABASE_URL: serverUrl(url, name) },
     liveReads: true,
     use: (fn) => fn(own.db),
+    useDatabase: (fn) => fn(own),
     async drop() {
       await own.close();
       const cleanup = openServerDatabase({ url: adminUrl(url), poolSize: 1 });
@@ -80,6 +83,14 @@ async function embeddedDatabase(): Promise<BotDatabase> {
       const opened = await openEmbeddedDatabase({ dataDir, lockHolder: 'reliability test' });
       try {
         return await fn(opened.db);
+      } finally {
+        await opened.close();
+      }
+    },
+    async useDatabase(fn) {
+      const opened = await openEmbeddedDatabase({ dataDir, lockHolder: 'reliability test' });
+      try {
+        return await fn(opened);
       } finally {
         await opened.close();
       }

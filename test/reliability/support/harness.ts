@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Engine } from '../../../src/db/connection.ts';
+import type { Database, Engine } from '../../../src/db/connection.ts';
 import type { DB } from '../../../src/db/schema.ts';
 import { type FakeLine, startFakeLine } from '../../support/fake-line.ts';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack.ts';
@@ -28,6 +28,8 @@ export interface BotOptions {
   readonly seed?: Seed;
   /** More environment for the bot (LINE_MONTHLY_PUSH_CAP, DEFAULT_LOCALE…). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Runs on the whole database connection after the seed, before the first start (COPY). */
+  readonly prepare?: (database: Database) => Promise<void>;
 }
 
 export interface ReliabilityBot extends Doors {
@@ -80,6 +82,7 @@ export async function startBot(options: BotOptions = {}): Promise<ReliabilityBot
   ]);
   const database: BotDatabase = await createBotDatabase();
   if (options.seed) await database.use((db) => seed(db, options.seed ?? {}));
+  if (options.prepare) await database.useDatabase(options.prepare);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = cleanEnv({
