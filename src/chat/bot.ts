@@ -11,6 +11,7 @@ import type { OutboxDelivery, RenderedOutboxCard } from '../app/outbox-ports.ts'
 import { authorize, type Capability, can } from '../app/permissions.ts';
 import type { CreditPolicy } from '../app/policy.ts';
 import type { Clock, Identity, Logger, Store, User } from '../app/ports.ts';
+import { isDatabaseUnavailable } from '../app/unavailable.ts';
 import { identityText, resolveUser, setUserLocale } from '../app/users.ts';
 import { ROLES, type Role } from '../domain/credit.ts';
 import { isDomainError } from '../domain/errors.ts';
@@ -306,6 +307,15 @@ export function createBot(deps: BotDeps): Bot {
       return messageCard(t('errors.title'), [t(error.code, localParams(t, error.params))], 'error');
     }
     const correlationId = randomUUID().slice(0, 8);
+    if (isDatabaseUnavailable(error)) {
+      // Not a fault to chase: the database is restarting or out of reach for a moment.
+      logger.warn('command failed: database unavailable', {
+        correlationId,
+        platform: caller.identity.platform,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return messageCard(t('errors.title'), [t('errors.unavailable')], 'error');
+    }
     logger.error('command failed', {
       correlationId,
       platform: caller.identity.platform,

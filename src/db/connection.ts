@@ -73,6 +73,11 @@ function dialectWithCopy(
     const client = await pool.connect();
     if (!patched.has(client)) {
       patched.add(client);
+      // A connection that dies while checked out (a server restart between a transaction's
+      // statements) emits 'error' outside any query; with no listener that ends the process.
+      // The statement under way fails on its own, and the pool drops the dead client when it
+      // comes back (pg-pool checks `_queryable`); an idle one the pool reports itself.
+      client.on('error', () => {});
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       const intercept = (...args: unknown[]) => {
         const [text, values] = args;

@@ -3,6 +3,7 @@ import { createServer, type RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { type ErrorHandler, Hono } from 'hono';
 import type { Logger } from '../app/ports.ts';
+import { isDatabaseUnavailable } from '../app/unavailable.ts';
 import { createApi } from './api.ts';
 import { type HttpDeps, type HttpEnv, requestLocale } from './context.ts';
 import { createMetrics, METRICS_CONTENT_TYPE } from './metrics.ts';
@@ -11,10 +12,25 @@ import { HttpProblem, problemResponse } from './problem.ts';
 export type { HttpDeps } from './context.ts';
 
 /** The one error boundary: a known problem as itself, anything else as a logged 500. */
+/** When a client should try again after the database could not be reached. */
+const RETRY_AFTER_S = 30;
+
 function errorBoundary(logger: Logger): ErrorHandler<HttpEnv> {
   return (error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error);
     const correlationId = c.get('requestId');
+    if (isDatabaseUnavailable(error)) {
+      logger.warn('http request failed: database unavailable', {
+        correlationId,
+        method: c.req.method,
+        path: c.req.path,
+        error: error.message,
+      });
+      return problemResponse(
+        c,
+        new HttpProblem('unavailable', { headers: { 'Retry-After': String(RETRY_AFTER_S) } }),
+      );
+    }
     logger.error('http request failed', {
       correlationId,
       method: c.req.method,

@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock, Logger } from '../app/ports.ts';
 import type { JobRunStore } from '../app/schedule-ports.ts';
+import { isDatabaseUnavailable } from '../app/unavailable.ts';
 
 // node-cron only says "look now"; Postgres decides who runs what. Every tick asks each job for
 // its due slots (the last 24 h of them, so a tick after a restart catches up what was missed)
@@ -98,7 +99,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await job.run(slot);
     } catch (error) {
       status = 'failed';
-      logger.error('scheduled run failed', { ...fields, error: describe(error) });
+      // An unreachable database is an outage to wait out, not a fault of the job.
+      logger[isDatabaseUnavailable(error) ? 'warn' : 'error']('scheduled run failed', {
+        ...fields,
+        error: describe(error),
+      });
     }
     const finish = { job: job.name, slot: slot.key, claimedBy: instanceId, at };
     if (!(await store.finish({ ...finish, status, finishedAt: clock.now() }))) {
@@ -120,7 +125,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     } catch (error) {
       // The database is away or the job could not list its slots: the next tick tries again,
       // and a claimed slot left unfinished is taken over once its lease runs out.
-      logger.error('scheduler pass failed', { instanceId, job: job.name, error: describe(error) });
+      logger[isDatabaseUnavailable(error) ? 'warn' : 'error']('scheduler pass failed', {
+        instanceId,
+        job: job.name,
+        error: describe(error),
+      });
     }
     return runs;
   }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITY_KINDS, FIELDS } from '../../src/app/ingest/entities.ts';
 import { LOCALES } from '../../src/app/locales.ts';
@@ -46,15 +47,32 @@ describe('/healthz', () => {
 
 describe('the error boundary', () => {
   it('answers 500 with a correlation id, logs it, and shows no stack', async () => {
+    // A real fault of ours: the aging reads a table this database has lost.
+    const damaged = await createTestDatabase({ base: 'empty' });
+    try {
+      await sql`drop table payment_allocations cascade`.execute(damaged.db);
+      const faulty = createHarness(damaged);
+      const response = await faulty.get('/api/v1/aging?asOf=2026-11-23');
+      expect(response.status).toBe(500);
+      const problem = await problemOf(response);
+      const id = problem.correlationId;
+      expect(id).toEqual(response.headers.get('x-request-id'));
+      expect(problem.detail).toContain(String(id));
+      expect(JSON.stringify(problem)).not.toMatch(/at .*\.ts:\d+/);
+      const line = faulty.logged.find((l) => l.level === 'error');
+      expect(line?.fields).toMatchObject({ correlationId: id, path: '/api/v1/aging' });
+    } finally {
+      await damaged.close();
+    }
+  });
+
+  it('answers 503 with Retry-After when the database cannot be reached, and logs a warning', async () => {
     const response = await broken.get('/api/v1/aging?asOf=2026-11-23');
-    expect(response.status).toBe(500);
-    const problem = await problemOf(response);
-    const id = problem.correlationId;
-    expect(id).toEqual(response.headers.get('x-request-id'));
-    expect(problem.detail).toContain(String(id));
-    expect(JSON.stringify(problem)).not.toMatch(/at .*\.ts:\d+/);
-    const line = broken.logged.find((l) => l.level === 'error');
-    expect(line?.fields).toMatchObject({ correlationId: id, path: '/api/v1/aging' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect((await problemOf(response)).type).toBe('https://creditops.dev/problems/unavailable');
+    expect(broken.logged.filter((l) => l.level === 'error')).toEqual([]);
+    expect(broken.logged.some((l) => l.level === 'warn')).toBe(true);
   });
 });
 

@@ -28,6 +28,8 @@ export interface BotOptions {
   readonly seed?: Seed;
   /** More environment for the bot (LINE_MONTHLY_PUSH_CAP, DEFAULT_LOCALE…). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The DATABASE_URL the bot gets, from its database's (server only): a proxy in between. */
+  readonly databaseUrl?: (url: string) => string;
   /** Runs on the whole database connection after the seed, before the first start (COPY). */
   readonly prepare?: (database: Database) => Promise<void>;
 }
@@ -85,8 +87,10 @@ export async function startBot(options: BotOptions = {}): Promise<ReliabilityBot
   if (options.prepare) await database.useDatabase(options.prepare);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const ownUrl = database.env.DATABASE_URL;
   const env = cleanEnv({
     ...database.env,
+    ...(ownUrl && options.databaseUrl ? { DATABASE_URL: options.databaseUrl(ownUrl) } : {}),
     PORT: String(port),
     PUBLIC_BASE_URL: baseUrl,
     SLACK_SIGNING_SECRET: secrets.slackSigningSecret,
